@@ -1,0 +1,111 @@
+import { z } from "zod";
+
+/** Names a column; empty names are never valid. */
+const Column = z.string().min(1);
+const Path = z.string().min(1);
+
+export const SplitConfig = z.strictObject({
+  test: z.number().gt(0).lt(1).default(0.2).describe("share of rows held out for testing"),
+  seed: z.number().int().default(42),
+  stratify: z.boolean().default(true).describe("keep class shares equal in both parts (classification)"),
+});
+export type SplitConfig = z.infer<typeof SplitConfig>;
+
+export const DataConfig = z.strictObject({
+  train: Path.describe("training data: CSV, TSV, JSON Lines or Parquet; a path, a glob or an http(s) URL"),
+  test: Path.optional().describe("test data; without it, a split of train"),
+  split: SplitConfig.prefault({}),
+  target: Column.describe("the column the model predicts"),
+  id: Column.optional().describe("row key: never a feature; keys the data diff"),
+  features: z.array(Column).min(1).optional().describe("default: every column but target and id"),
+  schema: Path.optional().describe("data schema file; inferred when missing"),
+  delimiter: z.string().length(1).optional().describe("CSV delimiter; default from the file extension"),
+});
+export type DataConfig = z.infer<typeof DataConfig>;
+
+export const ModelConfig = z.strictObject({
+  task: z.enum(["classification", "regression"]).optional().describe("inferred from the target when missing"),
+  hidden: z.array(z.number().int().positive()).default([64, 32]),
+  activation: z.enum(["relu", "elu", "selu", "tanh", "sigmoid", "gelu", "swish", "linear"]).default("relu"),
+  dropout: z.number().min(0).lt(1).default(0.1),
+  l2: z.number().min(0).default(0),
+  optimizer: z.enum(["adam", "sgd", "rmsprop", "adagrad"]).default("adam"),
+  epochs: z.number().int().positive().default(50),
+  batchSize: z.number().int().positive().default(128),
+  learningRate: z.number().positive().default(0.001),
+  earlyStopping: z
+    .union([z.literal(false), z.strictObject({ patience: z.number().int().positive().default(5) })])
+    .default({ patience: 5 })
+    .describe("false turns early stopping off"),
+  validationSplit: z.number().gt(0).lt(1).default(0.1).describe("share of training rows used for early stopping"),
+  seed: z.number().int().default(42).describe("same seed + data + config => same metrics"),
+  backend: z.enum(["auto", "node", "wasm", "cpu"]).default("auto"),
+});
+export type ModelConfig = z.infer<typeof ModelConfig>;
+
+export const MetricsConfig = z.strictObject({
+  primary: z.string().min(1).optional().describe("default: f1_macro for classification, rmse for regression"),
+});
+
+const GateBase = { metric: z.string().min(1) };
+export const Gate = z.union([
+  z.strictObject({ ...GateBase, min: z.number() }),
+  z.strictObject({ ...GateBase, max: z.number() }),
+  z.strictObject({ ...GateBase, maxDrop: z.number().min(0) }),
+  z.strictObject({ ...GateBase, maxIncrease: z.number().min(0) }),
+]);
+export type Gate = z.infer<typeof Gate>;
+
+export const DriftMethodName = z.enum(["auto", "ks", "wasserstein", "psi", "jensenshannon", "chisquare", "z"]);
+export const DriftConfig = z.strictObject({
+  reference: Path.optional().describe("a data file or a stored profile (.json)"),
+  current: Path.optional(),
+  method: DriftMethodName.default("auto"),
+  threshold: z.number().gt(0).max(1).default(0.5).describe("dataset drift when this share of columns drifted"),
+});
+
+export const RegistryConfig = z.strictObject({
+  store: z.enum(["local", "github"]).default("local"),
+  path: Path.default(".modelgate").describe("folder of the local store"),
+});
+
+export const GithubConfig = z.strictObject({
+  workflows: z
+    .strictObject({
+      retrain: z.string().default("modelgate.yml"),
+      drift: z.string().default("modelgate-drift.yml"),
+      publish: z.string().default("modelgate-release.yml"),
+      tune: z.string().default("modelgate-sweep.yml"),
+    })
+    .prefault({}),
+});
+
+const Range = z.strictObject({
+  min: z.number(),
+  max: z.number(),
+  log: z.boolean().default(false),
+  integer: z.boolean().default(false),
+});
+export const TuneConfig = z.strictObject({
+  trials: z.number().int().positive().default(20),
+  metric: z.string().min(1).optional().describe("default: metrics.primary"),
+  strategy: z.enum(["random", "grid"]).default("random"),
+  seed: z.number().int().default(42),
+  space: z.record(z.string(), z.union([z.array(z.unknown()).min(1), Range])).default({}),
+});
+
+export const Config = z.strictObject({
+  version: z.literal(1).describe("config format version"),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'").describe("model name in the registry"),
+  data: DataConfig,
+  model: ModelConfig.prefault({}),
+  metrics: MetricsConfig.prefault({}),
+  gates: z.array(Gate).default([]).describe("read from the base branch on pull requests"),
+  significance: z.number().gt(0).lt(1).default(0.05).describe("a drop only fails a gate when significant at this level"),
+  drift: DriftConfig.prefault({}),
+  registry: RegistryConfig.prefault({}),
+  github: GithubConfig.prefault({}),
+  tune: TuneConfig.optional(),
+});
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;

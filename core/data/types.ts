@@ -1,0 +1,55 @@
+/**
+ * The shapes every data reader produces and every consumer (validate, profile, diff, train, drift) reads.
+ * Readers never interpret values beyond what their format says: CSV cells stay strings ("" when empty),
+ * JSON Lines and Parquet cells keep their JSON/Parquet scalar types. Consumers coerce.
+ */
+export type Cell = string | number | boolean | null;
+
+/** A chunk of rows, stored column by column (one array per header column). */
+export interface Batch {
+  /** `columns[c][r]` is row r's value for header column c; every array has length `size`. */
+  columns: Cell[][];
+  /** Number of well-formed rows in this batch. */
+  size: number;
+  /** 1-based file line on which each row starts (CSV: the header is line 1; JSON Lines: the first record is line 1). */
+  lines: Int32Array;
+  /** Rows whose cell count differs from the header's; kept out of `columns`. */
+  ragged: RaggedRow[];
+}
+
+export interface RaggedRow {
+  line: number;
+  cells: number;
+}
+
+/** An opened data file: its header, and its rows in batches (read lazily, streamed). */
+export interface DataSource {
+  /** What messages show: the path as the user gave it (relative), or the URL. */
+  name: string;
+  format: FormatName;
+  columns: string[];
+  batches(options?: BatchOptions): AsyncIterable<Batch>;
+}
+
+export interface BatchOptions {
+  /** Rows per batch (default 8192). */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+export type FormatName = "csv" | "tsv" | "jsonl" | "parquet";
+
+export interface ReadOptions {
+  /** Force a format instead of guessing it from the extension and content. */
+  format?: FormatName;
+  /** CSV only: one-character field delimiter. */
+  delimiter?: string;
+  /** Shown in messages instead of the path. */
+  displayName?: string;
+  /** Working directory for relative paths and globs. */
+  cwd?: string;
+  /** Bytes of an http(s) download at most (default 2 GiB). */
+  maxDownloadBytes?: number;
+  /** Injected for tests and the bot; defaults to global fetch. */
+  fetch?: typeof fetch;
+}
