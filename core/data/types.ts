@@ -17,9 +17,12 @@ export interface Batch {
   ragged: RaggedRow[];
 }
 
+/** A record that could not be used as a row: wrong cell count (CSV), or not a JSON object / bad JSON (JSON Lines). */
 export interface RaggedRow {
   line: number;
   cells: number;
+  /** Set when the record is malformed rather than just the wrong width. */
+  reason?: string;
 }
 
 /** An opened data file: its header, and its rows in batches (read lazily, streamed). */
