@@ -1,0 +1,72 @@
+import * as core from "@actions/core";
+import { z } from "zod";
+import { describeError, ExitCode, UserError } from "../core/errors.js";
+import type { Logger } from "../core/ports.js";
+
+/** The Logger port on the Actions runner: groups fold in the log, progress stays terse. */
+export const actionsLogger: Logger = {
+  debug: (message) => core.debug(message),
+  info: (message) => core.info(message),
+  warning: (message) => core.warning(message),
+  error: (message) => core.error(message),
+  group: (name, work) => core.group(name, work),
+  progress: (() => {
+    const shown = new Map<string, number>();
+    return (step: string, done: number, total?: number) => {
+      const decile = total ? Math.floor((10 * done) / total) : done;
+      if (shown.get(step) === decile) return;
+      shown.set(step, decile);
+      core.info(`${step} ${done}${total ? `/${total}` : ""}`);
+    };
+  })(),
+};
+
+/**
+ * Wraps an action's whole body (codeql-action's runWrapper): user errors fail the step with their
+ * message and the documented exit code, anything else is reported as a bug with its stack.
+ */
+export async function runAction(body: () => Promise<number>): Promise<void> {
+  let code: number;
+  try {
+    code = await body();
+  } catch (error) {
+    const { exitCode, message } = describeError(error);
+    if (error instanceof UserError && error.location.file) {
+      core.error(error.message, { file: error.location.file, startLine: error.location.line });
+    }
+    core.setFailed(message);
+    code = exitCode;
+  }
+  process.exitCode = code;
+}
+
+/** Reads an input and parses it with zod; a bad value names the input. */
+export function input<S extends z.ZodType>(name: string, schema: S): z.infer<S> {
+  const raw = core.getInput(name);
+  const result = schema.safeParse(raw === "" ? undefined : raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new UserError(`input '${name}': ${issue?.message ?? "invalid"} (got '${raw}')`, {
+      field: `with.${name}`,
+    });
+  }
+  return result.data;
+}
+
+export const optionalString = z.string().min(1).optional();
+export const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "expected a whole number")
+    .transform(Number)
+    .pipe(z.number().int().positive())
+    .optional()
+    .transform((v) => v ?? fallback);
+
+export function workspace(): string {
+  return process.env.GITHUB_WORKSPACE ?? process.cwd();
+}
+
+export function failUnless(passed: boolean): number {
+  return passed ? ExitCode.ok : ExitCode.checkFailed;
+}

@@ -1,0 +1,45 @@
+// Bundles every door into dist/ (committed: GitHub runs actions from the repository as it is).
+// Output must be byte-for-byte reproducible: test/dist.test.ts rebuilds and compares.
+import { cp, mkdir, readdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const outdir = path.resolve(root, process.argv[2] ?? "dist");
+
+export const entryPoints = {
+  cli: "cli/main.ts",
+  action: "actions/main.ts",
+  validate: "actions/validate/main.ts",
+  "validate-worker": "core/pipeline/validate-worker.ts",
+};
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "linked",
+  chunkNames: "chunks/[name]-[hash]",
+  // Optional at run time: used when the user installed it, never bundled.
+  external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: {
+    js: 'import { createRequire as __mgCreateRequire } from "node:module"; const require = __mgCreateRequire(import.meta.url);',
+  },
+  logLevel: "warning",
+});
+
+// The wasm backend loads its binaries from disk next to the bundle.
+const wasmSrc = path.join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
+await mkdir(path.join(outdir, "wasm"), { recursive: true });
+for (const file of await readdir(wasmSrc)) {
+  if (file.endsWith(".wasm")) await cp(path.join(wasmSrc, file), path.join(outdir, "wasm", file));
+}
