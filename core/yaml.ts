@@ -22,15 +22,16 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file
     throw new UserError(`invalid YAML: ${message}`, { file, line: pos.line, column: pos.col });
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return result.data;
 
   const issue = result.error.issues[0]!;
   const path = issue.path.map(String);
-  const node = nodeAt(doc.contents, path, issue.code === "unrecognized_keys");
-  const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
   const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
+  // For an unknown key, point at the key itself rather than at the mapping holding it.
+  const node = nodeAt(doc.contents, [...path, ...keys.slice(0, 1)], keys.length > 0);
   const field = [...path, ...keys.slice(0, 1)].join(".") || "(top level)";
+  const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
   throw new UserError(describeIssue(issue), { file, field, line: pos?.line, column: pos?.col });
 }
 

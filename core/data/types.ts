@@ -30,6 +30,8 @@ export interface DataSource {
   /** What messages show: the path as the user gave it (relative), or the URL. */
   name: string;
   format: FormatName;
+  /** Absolute path when the source is a local file (lets validate split it across threads). */
+  path?: string;
   columns: string[];
   batches(options?: BatchOptions): AsyncIterable<Batch>;
 }

@@ -1,0 +1,20 @@
+import * as core from "@actions/core";
+import { UserError } from "../core/errors.js";
+import { runAction } from "./runtime.js";
+import { validateAction } from "./validate/run.js";
+
+/** The root action: `uses: OWNER/modelgate@v1` with `command:`. */
+const commands: Record<string, () => Promise<number>> = {
+  validate: validateAction,
+};
+
+await runAction(async () => {
+  const name = core.getInput("command") || "validate";
+  const command = commands[name];
+  if (!command) {
+    throw new UserError(`unknown command '${name}'; expected one of ${Object.keys(commands).join(", ")}`, {
+      field: "with.command",
+    });
+  }
+  return command();
+});
