@@ -1,0 +1,223 @@
+import { escapeHtml as esc } from "./escape.js";
+import {
+  classesBySupport,
+  describeRule,
+  formatCount,
+  formatDelta,
+  formatDuration,
+  formatInterval,
+  formatNumber,
+  formatPValue,
+  metricNames,
+  shortFingerprint,
+} from "./format.js";
+import { HTML_STYLE } from "./html-style.js";
+import type { Report } from "./schema.js";
+import { confusionHeatmapSvg, HEATMAP_CLASSES, metricBarsSvg, trainingCurveSvg } from "./svg.js";
+
+/** Nothing may be fetched: no scripts, fonts, stylesheets or images other than inline ones. */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+const NAME = 120;
+const TEXT = 2000;
+const dash = "–";
+
+/** Cells are already-escaped HTML. The first cell of each row is its header. */
+function table(head: string[], rows: string[][], caption?: string, textColumns: number[] = []): string {
+  const cls = (i: number) => (textColumns.includes(i) ? ' class="mg-text"' : "");
+  const th = head.map((h, i) => `<th scope="col"${i === 0 ? ' class="mg-text"' : cls(i)}>${h}</th>`).join("");
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td${cls(i)}>${c}</td>`)).join("")}</tr>`,
+    )
+    .join("\n");
+  const cap = caption ? `<caption>${caption}</caption>` : "";
+  return `<div class="mg-scroll"><table>${cap}<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
+}
+
+const section = (id: string, title: string, ...body: string[]) =>
+  `<section id="${id}" aria-labelledby="${id}-title">\n<h2 id="${id}-title">${title}</h2>\n${body.filter(Boolean).join("\n")}\n</section>`;
+
+function verdict(report: Report): string {
+  const model = esc(report.model, NAME);
+  const failed = report.gates.filter((g) => !g.passed);
+  const failedNames = failed
+    .map((g) => `${esc(g.metric, NAME)} (${describeRule(g.rule, g.threshold)})`)
+    .join(", ");
+  if (report.passed) {
+    return `<header class="mg-verdict mg-pass"><h1><span class="mg-status-pass">✅ Passed</span>: ${model}</h1><p>${report.gates.length ? `All ${report.gates.length} gates passed.` : "No gates configured."}</p></header>`;
+  }
+  const lines = [
+    `<p>Failed ${failed.length} of ${report.gates.length} gates${failed.length ? `: ${failedNames}` : ""}.</p>`,
+  ];
+  if (report.override) {
+    lines.unshift(
+      `<p>Regression accepted by <strong>${esc(report.override.by, NAME)}</strong> at ${esc(report.override.at)}: ${esc(report.override.reason, TEXT)}</p>`,
+    );
+    return `<header class="mg-verdict mg-override"><h1><span class="mg-status-fail">⚠️ Regression accepted</span>: ${model}</h1>${lines.join("")}</header>`;
+  }
+  return `<header class="mg-verdict mg-fail"><h1><span class="mg-status-fail">❌ Failed</span>: ${model}</h1>${lines.join("")}</header>`;
+}
+
+function metrics(report: Report): string {
+  const champion = report.champion?.metrics;
+  const value = (m: Record<string, number> | undefined, n: string) => {
+    const v = m?.[n];
+    return v === undefined ? dash : formatNumber(v);
+  };
+  const rows = metricNames(report).map((name) => {
+    const label = `${esc(name, NAME)}${name === report.primaryMetric ? ' <span class="mg-muted">(primary)</span>' : ""}`;
+    if (!champion) return [label, value(report.metrics, name)];
+    const d = report.deltas[name];
+    return [
+      label,
+      value(champion, name),
+      value(report.metrics, name),
+      d ? formatDelta(d.delta) : dash,
+      d ? formatInterval(d.ci) : dash,
+      d ? formatPValue(d.pValue) : dash,
+    ];
+  });
+  const head = champion ? ["Metric", "Champion", "Challenger", "Δ", "95% CI", "p"] : ["Metric", "Challenger"];
+  const version = report.champion?.version;
+  const caption = version === undefined ? undefined : `Champion: version ${esc(String(version), NAME)}`;
+  return section("metrics", "Metrics", table(head, rows, caption), metricBarsSvg(report));
+}
+
+function gates(report: Report): string {
+  if (report.gates.length === 0) return section("gates", "Gates", "<p>No gates configured.</p>");
+  const rows = report.gates.map((g) => [
+    esc(g.metric, NAME),
+    g.passed ? '<span class="mg-status-pass">✅ pass</span>' : '<span class="mg-status-fail">❌ fail</span>',
+    describeRule(g.rule, g.threshold),
+    formatNumber(g.value),
+    g.ci ? formatInterval(g.ci) : dash,
+    g.pValue === undefined ? dash : formatPValue(g.pValue),
+    esc(g.reason, TEXT),
+  ]);
+  return section(
+    "gates",
+    "Gates",
+    table(["Metric", "Result", "Rule", "Value", "95% CI", "p", "Reason"], rows, undefined, [6]),
+  );
+}
+
+function confusion(report: Report): string {
+  const classes = report.classes ?? [];
+  const matrix = report.confusionMatrix;
+  if (!matrix || classes.length === 0) return "";
+  const all = classes.map((_, i) => i);
+  const cut = classes.length > HEATMAP_CLASSES;
+  const shown = cut
+    ? classesBySupport(report)
+        .slice(0, HEATMAP_CLASSES)
+        .sort((a, b) => a - b)
+    : all;
+  const note = cut
+    ? `<p class="mg-note">Showing the ${HEATMAP_CLASSES} classes with the most test rows; ${classes.length - HEATMAP_CLASSES} of ${classes.length} classes left out of the chart and table. Per-class metrics below list every class.</p>`
+    : "";
+  const name = (i: number) => esc(classes[i] ?? String(i), NAME);
+  const rows = shown.map((r) => [name(r), ...shown.map((c) => formatCount(matrix[r]?.[c] ?? 0))]);
+  const tbl = table(
+    ["actual ↓ / predicted →", ...shown.map(name)],
+    rows,
+    "Rows: actual class; columns: predicted class.",
+  );
+  return section("confusion", "Confusion matrix", note, confusionHeatmapSvg(report, shown), tbl);
+}
+
+function perClass(report: Report): string {
+  const rows = (report.perClass ?? []).map((c) => [
+    esc(c.class, NAME),
+    formatNumber(c.precision),
+    formatNumber(c.recall),
+    formatNumber(c.f1),
+    formatCount(c.support),
+  ]);
+  if (rows.length === 0) return "";
+  return section(
+    "per-class",
+    "Per-class metrics",
+    table(["Class", "Precision", "Recall", "F1", "Support"], rows),
+  );
+}
+
+function data(report: Report): string {
+  const rows = (["train", "test"] as const).flatMap((split) => {
+    const part = report.data[split];
+    if (!part) return [];
+    const fp = `<code title="${esc(part.fingerprint)}">${esc(shortFingerprint(part.fingerprint))}</code>`;
+    return [[split, formatCount(part.rows), fp, part.file ? esc(part.file, TEXT) : dash]];
+  });
+  const changes = report.data.changes ?? [];
+  const list = changes.length
+    ? `<p>What changed:</p><ul>${changes.map((c) => `<li>${esc(c, TEXT)}</li>`).join("")}</ul>`
+    : "";
+  if (rows.length === 0 && !list) return "";
+  return section(
+    "data",
+    "Data",
+    rows.length ? table(["Data", "Rows", "Fingerprint", "File"], rows, undefined, [3]) : "",
+    list,
+  );
+}
+
+function curve(report: Report): string {
+  const chart = trainingCurveSvg(report);
+  if (!chart) return "";
+  const last = report.history?.at(-1);
+  const summary = last
+    ? `<p>Last epoch ${last.epoch}: loss ${formatNumber(last.loss)}${last.valLoss === undefined ? "" : `, validation loss ${formatNumber(last.valLoss)}`}${last.metric === undefined ? "" : `, metric ${formatNumber(last.metric)}`}.</p>`
+    : "";
+  return section("training", "Training curve", chart, summary);
+}
+
+function run(report: Report): string {
+  const items: [string, string][] = [];
+  const r = report.run;
+  if (r) {
+    items.push(["Run", esc(r.id, NAME)]);
+    if (r.commit)
+      items.push(["Commit", `<code>${esc(r.commit)}</code>${r.dirty ? " (uncommitted changes)" : ""}`]);
+    items.push(
+      ["Backend", esc(r.backend, NAME)],
+      ["Duration", formatDuration(r.durationMs)],
+      ["Started", esc(r.startedAt)],
+    );
+  }
+  if (report.champion?.source) items.push(["Champion from", esc(report.champion.source, TEXT)]);
+  items.push(["Task", report.task], ["Report generated", esc(report.generatedAt)]);
+  return section("run", "Run", `<dl>${items.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`);
+}
+
+/** One self-contained page: inline CSS and SVG, no script, nothing fetched. */
+export function renderHtml(report: Report): string {
+  const parts = [
+    verdict(report),
+    metrics(report),
+    gates(report),
+    confusion(report),
+    perClass(report),
+    data(report),
+    curve(report),
+    run(report),
+  ];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta name="referrer" content="no-referrer">
+<title>modelgate report: ${esc(report.model, NAME)}</title>
+<style>${HTML_STYLE}</style>
+</head>
+<body>
+<main>
+${parts.filter(Boolean).join("\n")}
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,204 @@
+import { markdownTable } from "markdown-table";
+import { escapeMarkdown as esc } from "./escape.js";
+import {
+  describeRule,
+  downsample,
+  formatCount,
+  formatDelta,
+  formatDuration,
+  formatInterval,
+  formatNumber,
+  formatPValue,
+  metricNames,
+  shortFingerprint,
+} from "./format.js";
+import type { Report } from "./schema.js";
+
+/** Names shown in the comment are cut to this many characters before escaping. */
+export const SHOWN_NAME = 60;
+const SHOWN_TEXT = 300;
+const NAMED_FAILURES = 5;
+/** Mermaid draws about this many points legibly; longer curves are sampled evenly. */
+const CURVE_POINTS = 60;
+
+const table = (rows: string[][], align?: string[]) => markdownTable(rows, { alignDelimiters: false, align });
+
+export function details(summary: string, body: string, open = false): string {
+  return `<details${open ? " open" : ""}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function failedGateNames(report: Report): string {
+  const failed = report.gates.filter((gate) => !gate.passed);
+  const named = failed
+    .slice(0, NAMED_FAILURES)
+    .map((gate) => `${esc(gate.metric, SHOWN_NAME)} (${describeRule(gate.rule, gate.threshold)})`);
+  const rest = failed.length - named.length;
+  return named.join(", ") + (rest > 0 ? ` and ${rest} more` : "");
+}
+
+export function verdict(report: Report): string {
+  const model = esc(report.model, SHOWN_NAME);
+  const total = report.gates.length;
+  if (report.passed) {
+    return `### ✅ modelgate: ${model} passed${total ? ` all ${total} gate${total > 1 ? "s" : ""}` : ""}`;
+  }
+  const failed = report.gates.filter((gate) => !gate.passed).length;
+  const which = failed ? `: ${failedGateNames(report)}` : "";
+  if (report.override) {
+    const by = esc(report.override.by, SHOWN_NAME);
+    return [
+      `### ⚠️ modelgate: ${model} regression accepted by ${by}: ${esc(report.override.reason, SHOWN_TEXT)}`,
+      "",
+      `Failed ${failed} of ${total} gate${total === 1 ? "" : "s"}${which}`,
+    ].join("\n");
+  }
+  return `### ❌ modelgate: ${model} failed ${failed} of ${total} gate${total === 1 ? "" : "s"}${which}`;
+}
+
+export function metricsTable(report: Report): string {
+  const champion = report.champion?.metrics;
+  const value = (metrics: Record<string, number> | undefined, name: string) => {
+    const v = metrics?.[name];
+    return v === undefined ? "–" : formatNumber(v);
+  };
+  const label = (name: string) =>
+    `${esc(name, SHOWN_NAME)}${name === report.primaryMetric ? " (primary)" : ""}`;
+  const names = metricNames(report);
+  if (!champion) {
+    return table(
+      [["Metric", "Challenger"], ...names.map((n) => [label(n), value(report.metrics, n)])],
+      ["l", "r"],
+    );
+  }
+  const rows = names.map((name) => {
+    const delta = report.deltas[name];
+    return [
+      label(name),
+      value(champion, name),
+      value(report.metrics, name),
+      delta ? formatDelta(delta.delta) : "–",
+      delta ? formatInterval(delta.ci) : "–",
+      delta ? formatPValue(delta.pValue) : "–",
+    ];
+  });
+  const head = ["Metric", "Champion", "Challenger", "Δ", "95% CI", "p"];
+  const version = report.champion?.version;
+  const caption = version === undefined ? "" : `\n\nChampion: version ${esc(String(version), SHOWN_NAME)}`;
+  return table([head, ...rows], ["l", "r", "r", "r", "r", "r"]) + caption;
+}
+
+export function gatesTable(report: Report): string {
+  if (report.gates.length === 0) return "_No gates configured._";
+  const rows = report.gates.map((gate) => [
+    gate.passed ? "✅ pass" : "❌ fail",
+    esc(gate.metric, SHOWN_NAME),
+    describeRule(gate.rule, gate.threshold),
+    formatNumber(gate.value),
+    gate.ci ? formatInterval(gate.ci) : "–",
+    gate.pValue === undefined ? "–" : formatPValue(gate.pValue),
+    esc(gate.reason, SHOWN_TEXT),
+  ]);
+  return table([["Gate", "Metric", "Rule", "Value", "95% CI", "p", "Reason"], ...rows]);
+}
+
+/** `shown`: indices of the classes to include, in display order. */
+export function confusionTable(report: Report, shown: number[]): string {
+  const classes = report.classes ?? [];
+  const matrix = report.confusionMatrix ?? [];
+  const name = (i: number) => esc(classes[i] ?? String(i), SHOWN_NAME);
+  const head = ["actual ↓ / predicted →", ...shown.map(name)];
+  const rows = shown.map((r) => [name(r), ...shown.map((c) => formatCount(matrix[r]?.[c] ?? 0))]);
+  return table([head, ...rows], ["l", ...shown.map(() => "r")]);
+}
+
+/** `rows`: indices into `report.perClass`, in display order. */
+export function perClassTable(report: Report, rows: number[]): string {
+  const perClass = report.perClass ?? [];
+  const body = rows.flatMap((i) => {
+    const row = perClass[i];
+    if (!row) return [];
+    return [
+      [
+        esc(row.class, SHOWN_NAME),
+        formatNumber(row.precision),
+        formatNumber(row.recall),
+        formatNumber(row.f1),
+        formatCount(row.support),
+      ],
+    ];
+  });
+  return table([["Class", "Precision", "Recall", "F1", "Support"], ...body], ["l", "r", "r", "r", "r"]);
+}
+
+export function dataSummary(report: Report): string {
+  const parts: string[] = [];
+  const splits = (["train", "test"] as const).flatMap((split) => {
+    const part = report.data[split];
+    if (!part) return [];
+    return [
+      [
+        split,
+        formatCount(part.rows),
+        esc(shortFingerprint(part.fingerprint)),
+        part.file ? esc(part.file, SHOWN_TEXT) : "–",
+      ],
+    ];
+  });
+  if (splits.length)
+    parts.push(table([["Data", "Rows", "Fingerprint", "File"], ...splits], ["l", "r", "l", "l"]));
+  const changes = report.data.changes ?? [];
+  if (changes.length)
+    parts.push(["What changed:", "", ...changes.map((c) => `- ${esc(c, SHOWN_TEXT)}`)].join("\n"));
+  return parts.join("\n\n");
+}
+
+/** Mermaid numbers: plain decimals, since the xychart grammar does not promise exponents. */
+function plain(value: number): string {
+  const text = formatNumber(value);
+  return /e/.test(text) ? value.toFixed(6).replace(/\.?0+$/, "") || "0" : text;
+}
+
+/** A mermaid `xychart-beta` of loss (first line) and validation loss (second line). */
+export function trainingCurve(report: Report): string {
+  const history = downsample(report.history ?? [], CURVE_POINTS);
+  if (history.length === 0) return "";
+  const withVal = history.every((point) => point.valLoss !== undefined);
+  const lines = [
+    "```mermaid",
+    "xychart-beta",
+    '  title "Training loss by epoch"',
+    `  x-axis "epoch" [${history.map((point) => point.epoch).join(", ")}]`,
+    '  y-axis "loss"',
+    `  line [${history.map((point) => plain(point.loss)).join(", ")}]`,
+  ];
+  if (withVal) lines.push(`  line [${history.map((point) => plain(point.valLoss ?? 0)).join(", ")}]`);
+  lines.push("```");
+  const last = history.at(-1)!;
+  const legend = withVal
+    ? `First line: training loss; second line: validation loss. Last epoch ${last.epoch}: loss ${formatNumber(last.loss)}, validation loss ${formatNumber(last.valLoss ?? 0)}.`
+    : `Training loss. Last epoch ${last.epoch}: loss ${formatNumber(last.loss)}.`;
+  return `${lines.join("\n")}\n\n${legend}`;
+}
+
+export function runDetails(report: Report): string {
+  const run = report.run;
+  const rows: string[][] = [];
+  if (run) {
+    rows.push(["Run", esc(run.id, SHOWN_NAME)]);
+    if (run.commit)
+      rows.push(["Commit", esc(run.commit.slice(0, 12)) + (run.dirty ? " (uncommitted changes)" : "")]);
+    rows.push(["Backend", esc(run.backend, SHOWN_NAME)]);
+    rows.push(["Duration", formatDuration(run.durationMs)]);
+    rows.push(["Started", esc(run.startedAt)]);
+  }
+  if (report.champion?.source) rows.push(["Champion from", esc(report.champion.source, SHOWN_TEXT)]);
+  if (report.override) {
+    rows.push([
+      "Regression accepted",
+      `${esc(report.override.by, SHOWN_NAME)} at ${esc(report.override.at)}`,
+    ]);
+  }
+  rows.push(["Task", report.task]);
+  rows.push(["Report generated", esc(report.generatedAt)]);
+  return table([["", ""], ...rows], ["l", "l"]);
+}

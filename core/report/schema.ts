@@ -1,0 +1,169 @@
+import { z } from "zod";
+
+/**
+ * The report is read back from artifacts of fork pull requests, so every list and string has a cap:
+ * a hostile report must not make the bot spend memory or post a comment larger than GitHub accepts.
+ */
+export const REPORT_LIMITS = {
+  name: 200,
+  text: 2000,
+  path: 500,
+  metrics: 100,
+  gates: 100,
+  classes: 1000,
+  changes: 100,
+  history: 10_000,
+  /** Bytes of report.json; a 1000-class confusion matrix fits well within it. */
+  bytes: 16 * 1024 * 1024,
+} as const;
+
+const Name = z.string().min(1).max(REPORT_LIMITS.name);
+const Text = z.string().max(REPORT_LIMITS.text);
+const FilePath = z.string().min(1).max(REPORT_LIMITS.path);
+const Timestamp = z.iso.datetime({ offset: true });
+const Probability = z.number().min(0).max(1);
+const Count = z.number().int().min(0);
+const Interval = z.tuple([z.number(), z.number()]);
+
+/** zod's record has no size cap, so the key count is checked after parsing. */
+function cappedRecord<V extends z.ZodType>(value: V, max: number) {
+  return z
+    .record(Name, value)
+    .refine((record) => Object.keys(record).length <= max, `more than ${max} entries`);
+}
+
+export const Metrics = cappedRecord(z.number(), REPORT_LIMITS.metrics);
+export type Metrics = z.infer<typeof Metrics>;
+
+export const Delta = z.object({
+  delta: z.number(),
+  ci: Interval.describe("95% interval of the delta, challenger minus champion"),
+  pValue: Probability,
+});
+export type Delta = z.infer<typeof Delta>;
+
+export const GateRule = z.enum(["min", "max", "maxDrop", "maxIncrease"]);
+export type GateRule = z.infer<typeof GateRule>;
+
+export const GateResult = z.object({
+  metric: Name,
+  rule: GateRule,
+  value: z
+    .number()
+    .describe("the challenger's value (for maxDrop/maxIncrease: the change from the champion)"),
+  threshold: z.number(),
+  passed: z.boolean(),
+  ci: Interval.optional(),
+  pValue: Probability.optional(),
+  reason: Text,
+});
+export type GateResult = z.infer<typeof GateResult>;
+
+export const ClassMetrics = z.object({
+  class: Name,
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: Count,
+});
+export type ClassMetrics = z.infer<typeof ClassMetrics>;
+
+export const DataPart = z.object({
+  rows: Count,
+  fingerprint: z.string().min(1).max(128),
+  file: FilePath.optional(),
+});
+export type DataPart = z.infer<typeof DataPart>;
+
+export const Epoch = z.object({
+  epoch: Count,
+  loss: z.number(),
+  valLoss: z.number().optional(),
+  metric: z.number().optional(),
+});
+export type Epoch = z.infer<typeof Epoch>;
+
+export const RunInfo = z.object({
+  id: Name,
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/i, "a hexadecimal commit SHA")
+    .optional(),
+  dirty: z.boolean().optional(),
+  backend: Name,
+  durationMs: z.number().min(0),
+  startedAt: Timestamp,
+});
+export type RunInfo = z.infer<typeof RunInfo>;
+
+export const Override = z.object({
+  by: Name.describe("the maintainer who accepted the regression"),
+  reason: Text,
+  at: Timestamp,
+});
+export type Override = z.infer<typeof Override>;
+
+/**
+ * Unknown keys are dropped rather than refused: a newer modelgate that adds a field still
+ * renders in an older bot. A change that breaks readers bumps `version`.
+ */
+export const Report = z
+  .object({
+    version: z.literal(1),
+    model: Name,
+    task: z.enum(["classification", "regression"]),
+    passed: z.boolean(),
+    primaryMetric: Name,
+    metrics: Metrics,
+    champion: z
+      .object({
+        metrics: Metrics,
+        version: z.union([z.string().min(1).max(REPORT_LIMITS.name), z.number().int()]).optional(),
+        source: z.string().min(1).max(REPORT_LIMITS.path).optional(),
+      })
+      .optional(),
+    deltas: cappedRecord(Delta, REPORT_LIMITS.metrics),
+    gates: z.array(GateResult).max(REPORT_LIMITS.gates),
+    classes: z.array(Name).max(REPORT_LIMITS.classes).optional(),
+    confusionMatrix: z
+      .array(z.array(Count).max(REPORT_LIMITS.classes))
+      .max(REPORT_LIMITS.classes)
+      .optional()
+      .describe("rows are actual classes, columns predicted, in the order of `classes`"),
+    perClass: z.array(ClassMetrics).max(REPORT_LIMITS.classes).optional(),
+    data: z.object({
+      train: DataPart.optional(),
+      test: DataPart.optional(),
+      changes: z.array(Text).max(REPORT_LIMITS.changes).optional(),
+    }),
+    history: z.array(Epoch).max(REPORT_LIMITS.history).optional(),
+    run: RunInfo.optional(),
+    override: Override.optional(),
+    generatedAt: Timestamp,
+  })
+  .superRefine((report, ctx) => {
+    const matrix = report.confusionMatrix;
+    if (!matrix) return;
+    const size = report.classes?.length;
+    if (size === undefined) {
+      ctx.addIssue({ code: "custom", path: ["classes"], message: "required with a confusionMatrix" });
+      return;
+    }
+    if (matrix.length !== size) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["confusionMatrix"],
+        message: `expected ${size} rows (one per class), found ${matrix.length}`,
+      });
+    }
+    const bad = matrix.findIndex((row) => row.length !== size);
+    if (bad >= 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["confusionMatrix", bad],
+        message: `expected ${size} columns (one per class), found ${matrix[bad]?.length}`,
+      });
+    }
+  });
+export type Report = z.infer<typeof Report>;
+export type ReportInput = z.input<typeof Report>;
