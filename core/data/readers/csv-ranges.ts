@@ -1,0 +1,108 @@
+import { stat } from "node:fs/promises";
+import { extname, isAbsolute, resolve } from "node:path";
+import { fsError } from "../../errors.js";
+import type { DataSource, ReadOptions } from "../types.js";
+import { readChunks } from "./bytes.js";
+import { checkDelimiter, csvSource } from "./csv.js";
+import { readCsvHeader, readCsvHeaderSync } from "./csv-header.js";
+import { parseReadOptions } from "./schema.js";
+import type { LocalFile } from "./types.js";
+
+/** Bytes [start, end) of a CSV file, starting on a record boundary; its first record is on `firstLine`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+  firstLine: number;
+}
+
+const QUOTE = 34;
+const LF = 10;
+
+/**
+ * Splits a local CSV/TSV file after its header into at most `parts` byte ranges that start on record
+ * boundaries, for parallel reading. A newline is a boundary when the number of quote bytes before it
+ * is even, so quoted newlines never split a record. Always returns at least one range.
+ */
+export async function csvByteRanges(
+  file: string,
+  parts: number,
+  options: ReadOptions = {},
+): Promise<ByteRange[]> {
+  parseReadOptions(options);
+  const local = localFile(file, options);
+  const header = await readCsvHeader(local, delimiterFor(local, options));
+  const size = (await stat(local.path).catch((error: unknown) => Promise.reject(fsError(error, local.name))))
+    .size;
+  const body = size - header.endByte;
+  const targets: number[] = [];
+  for (let i = 1; i < Math.max(1, Math.floor(parts)); i++)
+    targets.push(header.endByte + Math.floor((i * body) / parts));
+  const starts = [
+    { start: header.endByte, firstLine: header.nextLine },
+    ...(await boundaries(local, targets)),
+  ];
+  const ranges: ByteRange[] = [];
+  for (const [i, { start, firstLine }] of starts.entries()) {
+    const end = starts[i + 1]?.start ?? size;
+    if (end > start || ranges.length === 0) ranges.push({ start, end, firstLine });
+  }
+  return ranges;
+}
+
+/** For each target offset (ascending), the first record boundary at or after it, with its line. */
+async function boundaries(
+  file: LocalFile,
+  targets: number[],
+): Promise<Array<{ start: number; firstLine: number }>> {
+  const found: Array<{ start: number; firstLine: number }> = [];
+  if (targets.length === 0) return found;
+  let t = 0;
+  let quotes = 0;
+  let newlines = 0;
+  let base = 0;
+  for await (const chunk of readChunks(file.path, file.name)) {
+    let nq = chunk.indexOf(QUOTE);
+    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, nl + 1)) {
+      while (nq !== -1 && nq < nl) {
+        quotes++;
+        nq = chunk.indexOf(QUOTE, nq + 1);
+      }
+      newlines++;
+      const boundary = base + nl + 1;
+      if (boundary < targets[t]! || (quotes & 1) === 1) continue;
+      found.push({ start: boundary, firstLine: newlines + 1 });
+      while (t < targets.length && targets[t]! <= boundary) t++;
+      if (t === targets.length) return found;
+    }
+    while (nq !== -1) {
+      quotes++;
+      nq = chunk.indexOf(QUOTE, nq + 1);
+    }
+    base += chunk.length;
+  }
+  return found;
+}
+
+/** Streams one range from csvByteRanges; the header is read from the start of the file. */
+export function openCsvRange(file: string, range: ByteRange, options: ReadOptions = {}): DataSource {
+  parseReadOptions(options);
+  const local = localFile(file, options);
+  const delimiter = delimiterFor(local, options);
+  const header = readCsvHeaderSync(local, delimiter);
+  const format = delimiter === "\t" ? "tsv" : "csv";
+  return csvSource(local, format, delimiter, header.columns, range);
+}
+
+function localFile(file: string, options: ReadOptions): LocalFile {
+  const path = options.cwd && !isAbsolute(file) ? resolve(options.cwd, file) : file;
+  return { path, name: options.displayName ?? file };
+}
+
+function delimiterFor(file: LocalFile, options: ReadOptions): string {
+  const tsv =
+    options.format === "tsv" ||
+    (!options.format && [".tsv", ".tab"].includes(extname(file.path).toLowerCase()));
+  const delimiter = options.delimiter ?? (tsv ? "\t" : ",");
+  checkDelimiter(delimiter);
+  return delimiter;
+}

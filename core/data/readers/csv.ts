@@ -1,0 +1,118 @@
+import { UserError } from "../../errors.js";
+import type { Batch, BatchOptions, DataSource } from "../types.js";
+import { countNewlinesIn, MAX_RECORD_CHARS, readChunks, Utf8Chunks } from "./bytes.js";
+import { readCsvHeader, utf8Error } from "./csv-header.js";
+import { CsvParser } from "./csv-parse.js";
+import { DEFAULT_BATCH_SIZE, type LocalFile, type Reader } from "./types.js";
+
+export const csvReader: Reader = {
+  format: "csv",
+  extensions: [".csv"],
+  open: (file, options) => openCsv(file, "csv", options.delimiter ?? ","),
+};
+
+export const tsvReader: Reader = {
+  format: "tsv",
+  extensions: [".tsv", ".tab"],
+  open: (file, options) => openCsv(file, "tsv", options.delimiter ?? "\t"),
+};
+
+async function openCsv(file: LocalFile, format: "csv" | "tsv", delimiter: string): Promise<DataSource> {
+  checkDelimiter(delimiter);
+  const header = await readCsvHeader(file, delimiter);
+  return csvSource(file, format, delimiter, header.columns, {
+    start: header.endByte,
+    firstLine: header.nextLine,
+  });
+}
+
+export function checkDelimiter(delimiter: string): void {
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
+    throw new UserError(
+      `delimiter ${JSON.stringify(delimiter)}: expected one character other than '"' or a newline`,
+      {
+        field: "delimiter",
+      },
+    );
+  }
+}
+
+/** Where to read: bytes [start, end) of the file, whose first record starts on `firstLine`. */
+export interface CsvSpan {
+  start: number;
+  end?: number;
+  firstLine: number;
+}
+
+export function csvSource(
+  file: LocalFile,
+  format: "csv" | "tsv",
+  delimiter: string,
+  columns: string[],
+  span: CsvSpan,
+): DataSource {
+  return {
+    name: file.name,
+    format,
+    columns,
+    batches: (options: BatchOptions = {}) => csvBatches(file, delimiter, columns.length, span, options),
+  };
+}
+
+async function* csvBatches(
+  file: LocalFile,
+  delimiter: string,
+  ncol: number,
+  span: CsvSpan,
+  options: BatchOptions,
+): AsyncGenerator<Batch> {
+  const parser = new CsvParser({
+    ncol,
+    delimiter,
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    line: span.firstLine,
+    file: file.name,
+  });
+  const decoder = new Utf8Chunks(span.start === 0);
+  let rest = "";
+  for await (const chunk of readChunks(file.path, file.name, span.start, span.end)) {
+    options.signal?.throwIfAborted();
+    let text: string;
+    try {
+      text = decoder.decode(chunk, false);
+    } catch (error) {
+      throw utf8Error(error, file.name, parser.line + countNewlinesIn(rest));
+    }
+    const s = rest === "" ? text : completeRest(parser, rest, text);
+    rest = s.slice(parser.parse(s, false));
+    if (rest.length > MAX_RECORD_CHARS) {
+      throw new UserError(
+        `a record longer than ${MAX_RECORD_CHARS} characters (16 MiB) starts here; expected shorter fields (is a quote left open?)`,
+        { file: file.name, line: parser.line },
+        1,
+      );
+    }
+    yield* parser.done.splice(0);
+  }
+  let text: string;
+  try {
+    text = decoder.finish();
+  } catch (error) {
+    throw utf8Error(error, file.name, parser.line + countNewlinesIn(rest));
+  }
+  parser.parse(rest + text, true);
+  yield* parser.done.splice(0);
+}
+
+/**
+ * Parses the record left over from the last chunk together with the start of this one, so the
+ * common case never copies the whole chunk into `rest + text`. Returns the text still to parse.
+ */
+function completeRest(parser: CsvParser, rest: string, text: string): string {
+  const nl = text.indexOf("\n");
+  if (nl === -1) return rest + text;
+  const head = rest + text.slice(0, nl + 1);
+  const used = parser.parse(head, false);
+  const tail = text.slice(nl + 1);
+  return used === head.length ? tail : head.slice(used) + tail;
+}
