@@ -18,8 +18,8 @@ export function renderValidationText(result: ValidationResult): string {
     : `✗ ${result.file}: ${result.errors.reduce((n, e) => n + e.count, 0)} problems in ${result.rows} rows`;
   const describe = (kind: string) => (issue: Issue) => {
     const lines = lineList(issue);
-    const column = issue.column ? `${issue.column}: ` : "";
-    return `  ${kind} ${issue.check} ${column}${issue.message} (${issue.count}×${lines ? `; lines ${lines}` : ""})`;
+    const where = issue.count > 1 ? ` (${issue.count}×${lines ? `; lines ${lines}` : ""})` : "";
+    return `  ${kind} [${issue.check}] ${issue.message}${where}`;
   };
   return [
     head,
@@ -33,7 +33,10 @@ export function renderValidationText(result: ValidationResult): string {
 /** Markdown for a job summary or a pull-request comment: every problem, not just the ten annotations. */
 export function renderValidationMarkdown(result: ValidationResult): string {
   const verdict = result.ok ? "✅ **Data valid**" : "❌ **Data invalid**";
-  const rows = [...result.errors.map((e) => ["error", e]), ...result.warnings.map((w) => ["warning", w])] as const;
+  const rows: Array<[string, Issue]> = [
+    ...result.errors.map((e): [string, Issue] => ["error", e]),
+    ...result.warnings.map((w): [string, Issue] => ["warning", w]),
+  ];
   const table =
     rows.length === 0
       ? ""

@@ -54,6 +54,7 @@ export function csvSource(
   return {
     name: file.name,
     format,
+    path: file.path,
     columns,
     batches: (options: BatchOptions = {}) => csvBatches(file, delimiter, columns.length, span, options),
   };

@@ -1,0 +1,257 @@
+import type { Cell } from "../data/types.js";
+import type { ColumnSpec } from "../schema/schema.js";
+import { numberProblem, quote, toBoolean, toDatetime, toNumber } from "../schema/values.js";
+import { type ColumnRunner, type ColumnState, MissingRule } from "./check.js";
+import { quick, quickNumber } from "./fast-number.js";
+import { H, hashConstant, hashNumber, hashString, logHash, mixRow } from "./hash.js";
+import type { CheckName } from "./schema.js";
+import { note, type Tally } from "./tally.js";
+
+/**
+ * The hot loops: one compiled closure per column, specialised by type, walking the column's
+ * array once. The passing path allocates nothing; strings are built only for a tally's
+ * earliest failure.
+ */
+
+export interface RunnerContext {
+  name: string;
+  spec: ColumnSpec;
+  missing: MissingRule;
+  unique: boolean;
+  maxErrors: number;
+}
+
+const MISSING_HASH = -1;
+
+/** The tally to phrase an example into, or undefined when this failure is not the earliest. */
+function hit(state: ColumnState, check: CheckName, line: number, max: number): Tally | undefined {
+  let tally = state.tallies[check];
+  if (!tally) {
+    tally = { count: 0, lines: [], example: "", exampleLine: 0 };
+    state.tallies[check] = tally;
+  }
+  return note(tally, line, max) ? tally : undefined;
+}
+
+function onMissing(ctx: RunnerContext, state: ColumnState, line: number): void {
+  if (ctx.missing === MissingRule.target) {
+    const tally = hit(state, "target_null", line, ctx.maxErrors);
+    if (tally) tally.example = `${ctx.name}: the target value is missing`;
+  } else {
+    state.failed++;
+    const tally = hit(state, "null", line, ctx.maxErrors);
+    if (tally) tally.example = `${ctx.name}: missing value, but nullable is false`;
+  }
+}
+
+/** Records the current hash `H` as a value of a unique column; repeats are found at the end. */
+function onUnique(state: ColumnState, line: number): void {
+  logHash(state.unique!, H[0]!, H[1]!, line);
+}
+
+function bound(value: number | string | undefined, fallback: number, datetime: boolean): number {
+  if (value === undefined) return fallback;
+  return datetime ? toDatetime(String(value)) : Number(value);
+}
+
+function numberRunner(ctx: RunnerContext): ColumnRunner {
+  const { name, spec, maxErrors: max, unique } = ctx;
+  const integer = spec.type === "integer";
+  const lo = bound(spec.min, Number.NEGATIVE_INFINITY, false);
+  const hi = bound(spec.max, Number.POSITIVE_INFINITY, false);
+  // Approximate parses this close to a bound are re-parsed exactly before deciding.
+  const loEdge = lo + Math.abs(lo) * 1e-9;
+  const hiEdge = hi - Math.abs(hi) * 1e-9;
+  const checkMissing = ctx.missing !== MissingRule.allowed;
+  return (cells, lines, size, state, rowA, rowB) => {
+    const hashing = rowA !== null || unique;
+    for (let r = 0; r < size; r++) {
+      const cell = cells[r]!;
+      if (cell === null || cell === "" || cell === undefined) {
+        if (checkMissing) onMissing(ctx, state, lines[r]!);
+        if (rowA !== null) {
+          hashConstant(MISSING_HASH);
+          mixRow(rowA, rowB!, r);
+        }
+        continue;
+      }
+      let n = typeof cell === "number" ? cell : typeof cell === "string" ? quickNumber(cell) : Number.NaN;
+      if (quick.approximate && (integer || n <= loEdge || n >= hiEdge)) n = toNumber(cell);
+      if (n - n !== 0) {
+        state.failed++;
+        const tally = hit(state, "type", lines[r]!, max);
+        if (tally) {
+          const problem =
+            integer && numberProblem(cell) === "not a number" ? "not an integer" : numberProblem(cell);
+          tally.example = `${name}: ${quote(cell)} is ${problem}`;
+        }
+        if (hashing) hashString(String(cell));
+      } else {
+        if (integer && !Number.isInteger(n)) {
+          state.failed++;
+          const tally = hit(state, "type", lines[r]!, max);
+          if (tally) tally.example = `${name}: ${quote(cell)} is not an integer`;
+        } else if (n < lo) {
+          state.failed++;
+          const tally = hit(state, "min", lines[r]!, max);
+          if (tally) tally.example = `${name}: ${n} is below min ${lo}`;
+        } else if (n > hi) {
+          state.failed++;
+          const tally = hit(state, "max", lines[r]!, max);
+          if (tally) tally.example = `${name}: ${n} is above max ${hi}`;
+        }
+        if (hashing) hashNumber(n);
+      }
+      if (unique) onUnique(state, lines[r]!);
+      if (rowA !== null) mixRow(rowA, rowB!, r);
+    }
+  };
+}
+
+function datetimeRunner(ctx: RunnerContext): ColumnRunner {
+  const { name, spec, maxErrors: max, unique } = ctx;
+  const lo = bound(spec.min, Number.NEGATIVE_INFINITY, true);
+  const hi = bound(spec.max, Number.POSITIVE_INFINITY, true);
+  const checkMissing = ctx.missing !== MissingRule.allowed;
+  return (cells, lines, size, state, rowA, rowB) => {
+    const hashing = rowA !== null || unique;
+    for (let r = 0; r < size; r++) {
+      const cell = cells[r]!;
+      if (cell === null || cell === "" || cell === undefined) {
+        if (checkMissing) onMissing(ctx, state, lines[r]!);
+        if (rowA !== null) {
+          hashConstant(MISSING_HASH);
+          mixRow(rowA, rowB!, r);
+        }
+        continue;
+      }
+      const ms = toDatetime(cell);
+      if (Number.isNaN(ms)) {
+        state.failed++;
+        const tally = hit(state, "type", lines[r]!, max);
+        if (tally) tally.example = `${name}: ${quote(cell)} is not an ISO-8601 date or datetime`;
+        if (hashing) hashString(String(cell));
+      } else {
+        if (ms < lo || ms > hi) {
+          const check = ms < lo ? "min" : "max";
+          state.failed++;
+          const tally = hit(state, check, lines[r]!, max);
+          if (tally)
+            tally.example = `${name}: ${quote(cell)} is ${ms < lo ? "before min" : "after max"} ${ms < lo ? spec.min : spec.max}`;
+        }
+        if (hashing) hashNumber(ms);
+      }
+      if (unique) onUnique(state, lines[r]!);
+      if (rowA !== null) mixRow(rowA, rowB!, r);
+    }
+  };
+}
+
+function booleanRunner(ctx: RunnerContext): ColumnRunner {
+  const { name, maxErrors: max, unique } = ctx;
+  const checkMissing = ctx.missing !== MissingRule.allowed;
+  return (cells, lines, size, state, rowA, rowB) => {
+    const hashing = rowA !== null || unique;
+    for (let r = 0; r < size; r++) {
+      const cell = cells[r]!;
+      if (cell === null || cell === "" || cell === undefined) {
+        if (checkMissing) onMissing(ctx, state, lines[r]!);
+        if (rowA !== null) {
+          hashConstant(MISSING_HASH);
+          mixRow(rowA, rowB!, r);
+        }
+        continue;
+      }
+      const value = toBoolean(cell);
+      if (value === undefined) {
+        state.failed++;
+        const tally = hit(state, "type", lines[r]!, max);
+        if (tally) tally.example = `${name}: ${quote(cell)} is not a boolean (true/false, yes/no, 1/0)`;
+        if (hashing) hashString(String(cell));
+      } else if (hashing) hashConstant(value ? 1 : 0);
+      if (unique) onUnique(state, lines[r]!);
+      if (rowA !== null) mixRow(rowA, rowB!, r);
+    }
+  };
+}
+
+function listOf(values: readonly string[]): string {
+  const shown = values.slice(0, 10).join(", ");
+  return values.length > 10 ? `${shown}, ... (${values.length} values)` : shown;
+}
+
+/** string and category columns: allowed values, pattern and length. */
+function textRunner(ctx: RunnerContext): ColumnRunner {
+  const { name, spec, maxErrors: max, unique } = ctx;
+  const allowed = spec.values?.map(String);
+  const index = allowed ? new Map(allowed.map((value, i) => [value, i])) : undefined;
+  const allowedText = allowed ? listOf(allowed) : "";
+  const regex = spec.pattern !== undefined ? new RegExp(spec.pattern) : undefined;
+  const minLength = spec.minLength ?? 0;
+  const maxLength = spec.maxLength ?? Number.POSITIVE_INFINITY;
+  const checkMissing = ctx.missing !== MissingRule.allowed;
+  return (cells, lines, size, state, rowA, rowB) => {
+    const hashing = rowA !== null || unique;
+    for (let r = 0; r < size; r++) {
+      const cell: Cell | undefined = cells[r];
+      if (cell === null || cell === "" || cell === undefined) {
+        if (checkMissing) onMissing(ctx, state, lines[r]!);
+        if (rowA !== null) {
+          hashConstant(MISSING_HASH);
+          mixRow(rowA, rowB!, r);
+        }
+        continue;
+      }
+      const text = typeof cell === "string" ? cell : String(cell);
+      let bad = false;
+      let hashed = false;
+      if (index !== undefined) {
+        const k = index.get(text);
+        if (k === undefined) {
+          bad = true;
+          const tally = hit(state, "values", lines[r]!, max);
+          if (tally) tally.example = `${name}: ${quote(cell)} is not one of ${allowedText}`;
+        } else if (hashing) {
+          // A known category hashes by its index: no walk over its characters.
+          hashConstant(k);
+          hashed = true;
+        }
+      }
+      if (regex !== undefined && !regex.test(text)) {
+        bad = true;
+        const tally = hit(state, "pattern", lines[r]!, max);
+        if (tally) tally.example = `${name}: ${quote(cell)} does not match pattern ${spec.pattern}`;
+      }
+      if (text.length < minLength || text.length > maxLength) {
+        bad = true;
+        const tally = hit(state, "length", lines[r]!, max);
+        if (tally) {
+          const rule =
+            text.length < minLength
+              ? `shorter than minLength ${minLength}`
+              : `longer than maxLength ${maxLength}`;
+          tally.example = `${name}: ${quote(cell)} has ${text.length} characters, ${rule}`;
+        }
+      }
+      if (bad) state.failed++;
+      if (hashing && !hashed) hashString(text);
+      if (unique) onUnique(state, lines[r]!);
+      if (rowA !== null) mixRow(rowA, rowB!, r);
+    }
+  };
+}
+
+export function compileRunner(ctx: RunnerContext): ColumnRunner {
+  switch (ctx.spec.type) {
+    case "integer":
+    case "number":
+      return numberRunner(ctx);
+    case "datetime":
+      return datetimeRunner(ctx);
+    case "boolean":
+      return booleanRunner(ctx);
+    case "category":
+    case "string":
+      return textRunner(ctx);
+  }
+}

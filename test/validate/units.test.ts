@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { CHECK_GROUPS } from "../../core/validate/checks/index.js";
+import { quickNumber } from "../../core/validate/fast-number.js";
+import { findRepeats, logHash, mergeHashLog, newHashLog } from "../../core/validate/hash.js";
+import { CheckName } from "../../core/validate/schema.js";
+import { keepLine } from "../../core/validate/tally.js";
+
+describe("check registry", () => {
+  it("has every stable check name emitted by exactly one group", () => {
+    const emitted = CHECK_GROUPS.flatMap((group) => group.emits);
+
+    expect([...emitted].sort()).toEqual([...CheckName.options].sort());
+    expect(new Set(CHECK_GROUPS.map((group) => group.name)).size).toBe(CHECK_GROUPS.length);
+  });
+
+  it("runs value checks before duplicate detection, which reads their row hashes", () => {
+    const names = CHECK_GROUPS.map((group) => group.name);
+
+    expect(names.indexOf("values")).toBeLessThan(names.indexOf("duplicates"));
+  });
+});
+
+describe("hash log", () => {
+  it("finds the same repeats whichever order parts are merged in", () => {
+    const keys = [7, 9, 7, 7, 11, 9];
+    const parts = [newHashLog(), newHashLog()];
+    for (const [i, key] of keys.entries()) logHash(parts[i < 3 ? 0 : 1]!, key << 24, key, i + 2);
+    const forward = structuredClone(parts[0]!);
+    mergeHashLog(forward, parts[1]!);
+    const backward = structuredClone(parts[1]!);
+    mergeHashLog(backward, parts[0]!);
+
+    const seen = (log: typeof forward) => {
+      const pairs: [number, number][] = [];
+      findRepeats(log, (repeat, first) => pairs.push([repeat, first]));
+      return pairs.sort((a, b) => a[0] - b[0]);
+    };
+
+    expect(seen(forward)).toEqual([
+      [4, 2],
+      [5, 2],
+      [7, 3],
+    ]);
+    expect(seen(backward)).toEqual(seen(forward));
+  });
+});
+
+describe("keepLine", () => {
+  it("keeps the smallest lines ascending whatever order they arrive in", () => {
+    const lines: number[] = [];
+
+    for (const line of [9, 3, 12, 1, 5, 2]) keepLine(lines, line, 3);
+
+    expect(lines).toEqual([1, 2, 3]);
+  });
+});
+
+describe("quickNumber", () => {
+  it.each([
+    "0",
+    "-0",
+    "1.",
+    ".5",
+    "-.5",
+    "+3",
+    "007",
+    "0.000",
+    "1e3",
+    " 1",
+    "12.25",
+    "0x10",
+    "123456789012345678901234",
+  ])("parses %j exactly as Number does", (text) => {
+    expect(Object.is(quickNumber(text), Number(text))).toBe(true);
+  });
+
+  it.each(["", " ", "-", ".", "abc", "1.2.3", "NaN"])("gives NaN for %j", (text) => {
+    expect(quickNumber(text)).toBeNaN();
+  });
+
+  it("stays within a few ulps on 17-digit decimals", () => {
+    const value = 0.1 + 0.2;
+
+    expect(Math.abs(quickNumber(String(value)) - value)).toBeLessThanOrEqual(4 * Number.EPSILON * value);
+  });
+});
