@@ -1,0 +1,34 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { run } from "../../cli/main.js";
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams, as `modelgate ...` in `cwd`. */
+export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A temporary project folder holding the given files. */
+export async function project(files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "mg-project-"));
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    await import("node:fs/promises").then((fs) => fs.mkdir(path.dirname(file), { recursive: true }));
+    await writeFile(file, content);
+  }
+  return dir;
+}
