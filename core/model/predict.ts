@@ -1,0 +1,65 @@
+import * as tf from "@tensorflow/tfjs";
+import { transform, transformRecords } from "./encode.js";
+import type { Table } from "./preprocess.js";
+import type { Preprocessor } from "./schema.js";
+
+/** What predicts: a freshly trained model or one loaded from a folder. */
+export interface Predictor {
+  model: tf.LayersModel;
+  preprocessor: Preprocessor;
+  inputDim: number;
+}
+
+export type Prediction =
+  | { task: "classification"; classes: string[] /** rows x classes */; probabilities: Float32Array }
+  | { task: "regression"; values: Float64Array };
+
+// model.predict's default batch of 32 was ~100x slower on wasm; past a few thousand rows it stops mattering.
+const PREDICT_BATCH = 8192;
+// Rows per uploaded chunk, so a large table never needs one giant tensor.
+const CHUNK_ROWS = 65536;
+
+/** Predicts for a table of raw feature values; the model's preprocessing is applied first. */
+export function predict(predictor: Predictor, table: Table): Prediction {
+  const { x, rows } = transform(predictor.preprocessor, table);
+  return predictEncoded(predictor, x, rows);
+}
+
+/** Serving's path: records checked field by field (UserError naming `instances[i].field`). */
+export function predictRecords(predictor: Predictor, records: Record<string, unknown>[]): Prediction {
+  return predictEncoded(predictor, transformRecords(predictor.preprocessor, records), records.length);
+}
+
+export function predictEncoded(predictor: Predictor, x: Float32Array, rows: number): Prediction {
+  const { model, inputDim, preprocessor } = predictor;
+  const target = preprocessor.target;
+  const outputs = target.task === "classification" ? target.classes.length : 1;
+  const out = new Float32Array(rows * outputs);
+  for (let start = 0; start < rows; start += CHUNK_ROWS) {
+    const m = Math.min(CHUNK_ROWS, rows - start);
+    const chunk = tf.tidy(() => {
+      const input = tf.tensor2d(x.subarray(start * inputDim, (start + m) * inputDim), [m, inputDim]);
+      return model.predict(input, { batchSize: PREDICT_BATCH }) as tf.Tensor;
+    });
+    out.set(chunk.dataSync() as Float32Array, start * outputs);
+    chunk.dispose();
+  }
+  if (target.task === "classification")
+    return { task: "classification", classes: target.classes, probabilities: out };
+  const values = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) values[r] = out[r]! * target.std + target.mean;
+  return { task: "regression", values };
+}
+
+/** The most probable class index per row. */
+export function argmax(probabilities: Float32Array, classes: number): Int32Array {
+  const rows = probabilities.length / classes;
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++)
+      if (probabilities[r * classes + c]! > probabilities[r * classes + best]!) best = c;
+    out[r] = best;
+  }
+  return out;
+}

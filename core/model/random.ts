@@ -1,0 +1,44 @@
+/**
+ * Seeded randomness for everything training draws (split, shuffle, dropout masks), so the same seed
+ * gives the same run on any backend: tfjs's own random ops are unseeded or reuse one seed per call.
+ */
+
+/** mulberry32: tiny, fast, good enough for shuffling and masks (not for cryptography). */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seed for one purpose (a layer's initialiser, the shuffle), derived from the run seed. */
+export function deriveSeed(seed: number, ...parts: number[]): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (const part of [...parts, parts.length]) {
+    h = Math.imul(h ^ (part >>> 0), 0x85ebca6b) >>> 0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+  }
+  return h;
+}
+
+/** Fisher-Yates in place. */
+export function shuffle(values: Uint32Array, random: () => number): Uint32Array {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = values[i]!;
+    values[i] = values[j]!;
+    values[j] = swap;
+  }
+  return values;
+}
+
+export function range(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -1,0 +1,150 @@
+import type * as tf from "@tensorflow/tfjs";
+import type { ModelConfig } from "../config/schema.js";
+import type { Logger } from "../ports.js";
+import { type BackendOptions, initBackend } from "./backend.js";
+import { transform } from "./encode.js";
+import { assignWeights, buildNetwork, flattenWeights, layerShapes } from "./network.js";
+import { encodedWidth, type FitOptions, fitPreprocessor, type Table } from "./preprocess.js";
+import { deriveSeed, prng, range, shuffle } from "./random.js";
+import type { Preprocessor } from "./schema.js";
+import { createTrainer } from "./trainer.js";
+
+export interface EpochLog {
+  epoch: number;
+  /** Mean training loss over the epoch (cross-entropy, or MSE of the standardised target). */
+  loss: number;
+  /** Loss on the validation split; null when early stopping is off (no rows are held out then). */
+  valLoss: number | null;
+}
+
+export interface TrainOptions extends Omit<FitOptions, "task"> {
+  logger: Logger;
+  onEpoch?: (log: EpochLog) => void;
+  backend?: BackendOptions;
+}
+
+export interface TrainedModel {
+  model: tf.Sequential;
+  preprocessor: Preprocessor;
+  config: ModelConfig;
+  inputDim: number;
+  history: EpochLog[];
+  backend: string;
+  /** Epochs actually run. */
+  epochs: number;
+  stoppedEarly: boolean;
+  /** The epoch whose weights the model holds (1-based); the last one without early stopping. */
+  bestEpoch: number;
+}
+
+// Below this many training rows a validation split leaves too little to learn from or to judge by.
+const MIN_ROWS_FOR_VALIDATION = 20;
+
+/** Trains an MLP; same seed + data + config + backend => the same weights, bit for bit. */
+export async function trainModel(
+  table: Table,
+  config: ModelConfig,
+  options: TrainOptions,
+): Promise<TrainedModel> {
+  const { logger } = options;
+  const backend = await initBackend(config.backend, logger, options.backend);
+  const preprocessor = fitPreprocessor(table, { ...options, ...(config.task ? { task: config.task } : {}) });
+  const { x, y, rows } = transform(preprocessor, table);
+  const classes = preprocessor.target.task === "classification" ? preprocessor.target.classes.length : 0;
+  const targets = classes > 0 ? oneHot(y!, classes) : y!;
+  const outputs = classes > 0 ? classes : 1;
+  const inputDim = encodedWidth(preprocessor.features);
+
+  let earlyStopping = config.earlyStopping;
+  if (earlyStopping && rows < MIN_ROWS_FOR_VALIDATION) {
+    logger.warning(`early stopping is off: ${rows} training rows are too few to hold out a validation split`);
+    earlyStopping = false;
+  }
+  const split = earlyStopping
+    ? validationSplit(y!, classes, config.validationSplit, deriveSeed(config.seed, 0x5e))
+    : { train: range(rows), validation: new Uint32Array(0) };
+  const validation = gather(x, targets, split.validation, inputDim, outputs);
+
+  const model = buildNetwork(config, inputDim, outputs, classes > 0 ? "softmax" : "linear");
+  const shapes = layerShapes(config.hidden, inputDim, outputs);
+  const trainer = createTrainer({
+    ...config,
+    shapes,
+    loss: classes > 0 ? "crossentropy" : "mse",
+    initial: flattenWeights(model),
+  });
+  const order = split.train;
+  const shuffleRandom = prng(deriveSeed(config.seed, 0x5f));
+  const history: EpochLog[] = [];
+  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array | undefined };
+  let stoppedEarly = false;
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      trainer.trainEpoch(x, targets, shuffle(order, shuffleRandom), config.batchSize);
+      const loss = trainer.epochLoss();
+      const valLoss = earlyStopping
+        ? trainer.evaluate(validation.x, validation.y, split.validation.length)
+        : null;
+      const log = { epoch, loss, valLoss };
+      history.push(log);
+      options.onEpoch?.(log);
+      logger.progress("epoch", epoch, config.epochs);
+      if (!Number.isFinite(loss)) {
+        logger.warning(`training diverged at epoch ${epoch} (loss ${loss}); try a lower model.learningRate`);
+      }
+      if (earlyStopping && valLoss !== null) {
+        if (valLoss < best.loss) best = { loss: valLoss, epoch, weights: trainer.weights() };
+        else if (epoch - best.epoch >= earlyStopping.patience) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+      // Let the event loop breathe between epochs (a server or the bot may share the process).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Keras's EarlyStopping leaves the last weights; the best ones are what early stopping is for.
+    const weights = best.weights ?? trainer.weights();
+    assignWeights(model, shapes, weights);
+  } finally {
+    trainer.dispose();
+  }
+  const epochs = history.length;
+  const bestEpoch = best.weights ? best.epoch : epochs;
+  logger.info(
+    `trained ${epochs} epoch(s) on ${backend}${stoppedEarly ? `, stopped early; best epoch ${bestEpoch}` : ""}`,
+  );
+  return { model, preprocessor, config, inputDim, history, backend, epochs, stoppedEarly, bestEpoch };
+}
+
+function oneHot(labels: Float32Array, classes: number): Float32Array {
+  const out = new Float32Array(labels.length * classes);
+  for (let r = 0; r < labels.length; r++) out[r * classes + labels[r]!] = 1;
+  return out;
+}
+
+/** Seeded hold-out; stratified by class so rare classes show up on both sides. */
+export function validationSplit(y: Float32Array, classes: number, share: number, seed: number) {
+  const random = prng(seed);
+  const groups: number[][] = classes > 0 ? Array.from({ length: classes }, () => []) : [[]];
+  for (let r = 0; r < y.length; r++) groups[classes > 0 ? y[r]! : 0]!.push(r);
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (const group of groups) {
+    const shuffled = shuffle(Uint32Array.from(group), random);
+    // A class with a single row stays in training: the model must see every class.
+    const held = shuffled.length > 1 ? Math.max(1, Math.round(shuffled.length * share)) : 0;
+    // Loops, not push(...spread): a spread of 100k rows overflows the call stack.
+    for (let i = 0; i < shuffled.length; i++) (i < held ? validation : train).push(shuffled[i]!);
+  }
+  return { train: Uint32Array.from(train), validation: Uint32Array.from(validation).sort() };
+}
+
+function gather(x: Float32Array, y: Float32Array, rows: Uint32Array, width: number, outputs: number) {
+  const gx = new Float32Array(rows.length * width);
+  const gy = new Float32Array(rows.length * outputs);
+  rows.forEach((r, k) => {
+    gx.set(x.subarray(r * width, (r + 1) * width), k * width);
+    gy.set(y.subarray(r * outputs, (r + 1) * outputs), k * outputs);
+  });
+  return { x: gx, y: gy };
+}
