@@ -1,6 +1,5 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-// @ts-ignore diff lands soon
 import { diffData, renderDiffMarkdown } from "../../core/diff/index.js";
 import { ExitCode, fsError, UserError } from "../../core/errors.js";
 import { openData } from "../../core/data/readers/index.js";

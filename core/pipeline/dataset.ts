@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { type LoadedConfig, resolveFrom } from "../config/index.js";
+import { openData, readTable } from "../data/readers/index.js";
+import { type ColumnTable, splitRows, takeRows } from "../data/split.js";
+import type { Cell, ReadOptions } from "../data/types.js";
+import { UserError } from "../errors.js";
+import { fileFingerprint } from "./validate.js";
+
+export interface DataPartInfo {
+  file: string;
+  rows: number;
+  fingerprint: string;
+}
+
+export interface ProjectData {
+  train: ColumnTable;
+  test: ColumnTable;
+  info: { train: DataPartInfo; test: DataPartInfo };
+}
+
+/** Reads every file of a location into one column table, with a content fingerprint. */
+export async function loadTable(location: string, read: ReadOptions): Promise<{ table: ColumnTable; info: DataPartInfo }> {
+  const sources = await openData(location, read);
+  const parts = await Promise.all(sources.map((source) => readTable(source)));
+  const first = parts[0]!;
+  const data: Cell[][] = first.columns.map((_, c) => parts.flatMap((part) => part.data[c]!));
+  const fingerprints = await Promise.all(
+    sources.map((source) => (source.path ? fileFingerprint(source.path) : Promise.resolve(tableFingerprint(data)))),
+  );
+  const fingerprint =
+    fingerprints.length === 1 ? fingerprints[0]! : `sha256:${createHash("sha256").update(fingerprints.join("\n")).digest("hex")}`;
+  const rows = data[0]?.length ?? 0;
+  return { table: { columns: first.columns, data }, info: { file: location, rows, fingerprint } };
+}
+
+/**
+ * The project's train and test tables: `data.test` when configured, else the seeded split of
+ * `data.train` (the same rows in train and in evaluate, since both split with the same seed).
+ */
+export async function loadProjectData(loaded: LoadedConfig, options: { cwd: string; testOverride?: string }): Promise<ProjectData> {
+  const { data } = loaded.config;
+  const read: ReadOptions = { cwd: options.cwd, delimiter: data.delimiter };
+  const at = (location: string) => resolveFrom(loaded.root, location);
+  const train = await loadTable(at(data.train), read);
+  requireTarget(train.table, data.target, data.train);
+  const testLocation = options.testOverride ?? (data.test ? at(data.test) : undefined);
+  if (testLocation) {
+    const test = await loadTable(testLocation, read);
+    requireTarget(test.table, data.target, testLocation);
+    return { train: train.table, test: test.table, info: { train: train.info, test: test.info } };
+  }
+  const target = train.table.data[train.table.columns.indexOf(data.target)]!;
+  const { train: trainRows, test: testRows } = splitRows(target.length, {
+    test: data.split.test,
+    seed: data.split.seed,
+    stratifyBy: data.split.stratify && loaded.config.model.task !== "regression" ? target : undefined,
+  });
+  const fp = train.info.fingerprint;
+  return {
+    train: takeRows(train.table, trainRows),
+    test: takeRows(train.table, testRows),
+    info: {
+      train: { file: `${data.train} (split)`, rows: trainRows.length, fingerprint: fp },
+      test: { file: `${data.train} (held-out ${data.split.test}, seed ${data.split.seed})`, rows: testRows.length, fingerprint: fp },
+    },
+  };
+}
+
+function requireTarget(table: ColumnTable, target: string, file: string): void {
+  if (!table.columns.includes(target)) {
+    throw new UserError(
+      `the target column '${target}' is not in the data; its columns are ${table.columns.join(", ")}`,
+      { file, field: "data.target" },
+    );
+  }
+}
+
+function tableFingerprint(data: Cell[][]): string {
+  const hash = createHash("sha256");
+  const rows = data[0]?.length ?? 0;
+  for (let r = 0; r < rows; r++) hash.update(`${data.map((column) => JSON.stringify(column[r] ?? null)).join("\u001f")}\n`);
+  return `sha256:${hash.digest("hex")}`;
+}

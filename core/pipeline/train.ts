@@ -1,0 +1,93 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { LoadedConfig } from "../config/index.js";
+import type { ColumnTable } from "../data/split.js";
+import type { Batch } from "../data/types.js";
+import { type BackendOptions, saveModel, type TrainedModel, trainModel } from "../model/index.js";
+import type { Logger } from "../ports.js";
+import { ProfileBuilder } from "../profile/index.js";
+import { RunStore } from "../tracking/index.js";
+import type { RunRecord } from "../tracking/schema.js";
+import { loadProjectData } from "./dataset.js";
+
+/** The training rows' profile, saved beside the model so drift checks need no training data. */
+export const REFERENCE_PROFILE = "profile.json";
+
+export interface TrainProjectOptions {
+  cwd: string;
+  /** Model folder; default .modelgate/artifacts/<run id>/model under the project. */
+  out?: string;
+  logger: Logger;
+  store: RunStore;
+  git?: { commit: string; dirty: boolean };
+  backend?: BackendOptions;
+  /** Overrides of `model:` keys (chat-ops `retrain key=value`, tuning trials). */
+  params?: Partial<LoadedConfig["config"]["model"]>;
+  kind?: RunRecord["kind"];
+  parent?: string;
+}
+
+export interface TrainProjectResult {
+  dir: string;
+  run: RunRecord;
+  trained: TrainedModel;
+}
+
+export async function trainProject(loaded: LoadedConfig, options: TrainProjectOptions): Promise<TrainProjectResult> {
+  const started = new Date();
+  const { config } = loaded;
+  const model = { ...config.model, ...options.params };
+  const id = RunStore.newId(started);
+  const data = await options.logger.group("read data", () => loadProjectData(loaded, { cwd: options.cwd }));
+  options.logger.info(`training on ${data.info.train.rows} rows (${data.info.train.file})`);
+
+  const trained = await options.logger.group("train", () =>
+    trainModel(data.train, model, {
+      target: config.data.target,
+      features: config.data.features,
+      id: config.data.id,
+      logger: options.logger,
+      backend: options.backend,
+    }),
+  );
+  const finished = new Date();
+  const last = trained.history.at(-1);
+  const run: RunRecord = {
+    version: 1,
+    id,
+    name: config.name,
+    kind: options.kind ?? "train",
+    status: "finished",
+    params: { ...model },
+    history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, ...(h.valLoss === null ? {} : { valLoss: h.valLoss }) })),
+    metrics: {
+      loss: last?.loss ?? Number.NaN,
+      ...(last?.valLoss == null ? {} : { val_loss: trained.history[trained.bestEpoch - 1]?.valLoss ?? last.valLoss }),
+      epochs: trained.epochs,
+      best_epoch: trained.bestEpoch,
+    },
+    data: { train: { ...data.info.train, file: data.info.train.file }, test: data.info.test },
+    ...(options.git ? { git: options.git } : {}),
+    backend: trained.backend,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    ...(options.parent ? { parent: options.parent } : {}),
+    tags: {},
+  };
+  const dir = options.out ?? path.join(options.store.root, "artifacts", id, "model");
+  run.model = dir;
+  await saveModel(dir, trained, run);
+  await writeFile(path.join(dir, REFERENCE_PROFILE), `${JSON.stringify(profileTable(data.train))}\n`);
+  await options.store.save(run);
+  options.logger.info(`model saved to ${dir} (run ${id}, ${trained.epochs} epochs on ${trained.backend})`);
+  return { dir, run, trained };
+}
+
+export function profileTable(table: ColumnTable) {
+  const builder = new ProfileBuilder(table.columns);
+  const size = table.data[0]?.length ?? 0;
+  const batch: Batch = { columns: table.data, size, lines: table.lines ?? new Int32Array(size), ragged: [] };
+  builder.add(batch);
+  return builder.finish();
+}

@@ -1,0 +1,138 @@
+import { hashKey, hashNumber } from "./hash.js";
+import { HyperLogLog } from "./hll.js";
+import type { ValueCount } from "./schema.js";
+
+/** Distinct values counted exactly; past this a column switches to a HyperLogLog estimate. */
+export const DISTINCT_CAP = 10_000;
+/** Whole numbers in [0, SMALL_INTS) are counted in an array: codes, ages, ratings and labels skip the Map. */
+const SMALL_INTS = 4096;
+
+export type ValueKey = number | boolean | string;
+
+/** Plain data that structured clone copies, see ValueCounter.toState. */
+export interface ValueCounterState {
+  keys: Map<ValueKey, number> | null;
+  keyCounts: Float64Array | null;
+  small: Float64Array | null;
+  booleans: Float64Array;
+  hll: Uint8Array | null;
+}
+
+/**
+ * Counts each distinct value exactly while there are at most DISTINCT_CAP of them (small whole numbers
+ * and booleans aside, which are always exact), then only estimates how many there are. Whether it
+ * truncates depends on the set of values alone, so merged parts agree with one pass over the whole.
+ */
+export class ValueCounter {
+  private keys: Map<ValueKey, number> | null = new Map();
+  private keyCounts: Float64Array | null = new Float64Array(64);
+  private small: Float64Array | null = null;
+  /** [false, true] */
+  readonly booleans = new Float64Array(2);
+  private hll: HyperLogLog | null = null;
+
+  get truncated(): boolean {
+    return this.keys === null;
+  }
+
+  count(key: ValueKey, times = 1): void {
+    const keys = this.keys;
+    if (keys === null) {
+      this.hll!.addHash(hashKey(key));
+      return;
+    }
+    const index = keys.get(key);
+    if (index !== undefined) this.keyCounts![index]! += times;
+    else if (keys.size < DISTINCT_CAP) {
+      const next = keys.size;
+      if (next === this.keyCounts!.length) {
+        const grown = new Float64Array(next * 2);
+        grown.set(this.keyCounts!);
+        this.keyCounts = grown;
+      }
+      keys.set(key, next);
+      this.keyCounts![next] = times;
+    } else {
+      this.truncate();
+      this.hll!.addHash(hashKey(key));
+    }
+  }
+
+  /** The first `k` values, all finite. */
+  countNumbers(values: Float64Array, k: number): void {
+    this.small ??= new Float64Array(SMALL_INTS);
+    const small = this.small;
+    for (let i = 0; i < k; i++) {
+      const x = values[i]!;
+      if (x >= 0 && x < SMALL_INTS && (x | 0) === x) small[x]!++;
+      else if (this.keys !== null) this.count(x);
+      // Hashing the float bits directly keeps the number unboxed.
+      else this.hll!.addHash(hashNumber(x));
+    }
+  }
+
+  /** Too many distinct values: from here on only estimate how many. */
+  private truncate(): void {
+    const hll = this.hll ?? new HyperLogLog();
+    for (const key of this.keys?.keys() ?? []) hll.addHash(hashKey(key));
+    this.hll = hll;
+    this.keys = null;
+    this.keyCounts = null;
+  }
+
+  merge(other: ValueCounter): void {
+    this.booleans[0]! += other.booleans[0]!;
+    this.booleans[1]! += other.booleans[1]!;
+    if (other.small) {
+      this.small ??= new Float64Array(SMALL_INTS);
+      const small = this.small;
+      for (let x = 0; x < SMALL_INTS; x++) small[x]! += other.small[x]!;
+    }
+    if (other.keys !== null) {
+      for (const [key, index] of other.keys) this.count(key, other.keyCounts![index]!);
+    } else {
+      this.truncate();
+      this.hll!.merge(other.hll!);
+    }
+  }
+
+  distinct(): number {
+    let exact = (this.booleans[0]! > 0 ? 1 : 0) + (this.booleans[1]! > 0 ? 1 : 0);
+    if (this.small) for (let x = 0; x < SMALL_INTS; x++) if (this.small[x]! > 0) exact++;
+    if (this.keys !== null) return exact + this.keys.size;
+    return exact + Math.max(DISTINCT_CAP + 1, this.hll!.estimate());
+  }
+
+  /** Every value with its count, most frequent first (ties by value); empty once truncated. */
+  entries(): ValueCount[] {
+    if (this.keys === null) return [];
+    const out: ValueCount[] = [];
+    for (const [key, index] of this.keys) out.push({ value: String(key), count: this.keyCounts![index]! });
+    if (this.small)
+      for (let x = 0; x < SMALL_INTS; x++)
+        if (this.small[x]! > 0) out.push({ value: String(x), count: this.small[x]! });
+    if (this.booleans[0]! > 0) out.push({ value: "false", count: this.booleans[0]! });
+    if (this.booleans[1]! > 0) out.push({ value: "true", count: this.booleans[1]! });
+    return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  }
+
+  toState(): ValueCounterState {
+    return {
+      keys: this.keys ? new Map(this.keys) : null,
+      keyCounts: this.keyCounts ? this.keyCounts.slice() : null,
+      small: this.small ? this.small.slice() : null,
+      booleans: this.booleans.slice(),
+      hll: this.hll ? this.hll.registers.slice() : null,
+    };
+  }
+
+  static fromState(state: ValueCounterState): ValueCounter {
+    const counter = new ValueCounter();
+    counter.keys = state.keys ? new Map(state.keys) : null;
+    counter.keyCounts = state.keyCounts ? state.keyCounts.slice() : null;
+    counter.small = state.small ? state.small.slice() : null;
+    counter.booleans.set(state.booleans);
+    counter.hll = state.hll ? new HyperLogLog(state.hll.slice()) : null;
+    return counter;
+  }
+}
