@@ -1,9 +1,21 @@
 import type { Command } from "../context.js";
 import { diffCommand, profileCommand, schemaCommand } from "./data.js";
+import { evaluateCommand, reportCommand, trainCommand } from "./model.js";
 import { runCommand } from "./run.js";
+import { runsCommand } from "./runs.js";
 import { validateCommand } from "./validate.js";
 
 /** Every command, in the order `--help` lists them. */
 export const commands = new Map<string, Command>(
-  [validateCommand, schemaCommand, profileCommand, diffCommand, runCommand].map((c) => [c.name, c]),
+  [
+    validateCommand,
+    schemaCommand,
+    profileCommand,
+    diffCommand,
+    trainCommand,
+    evaluateCommand,
+    reportCommand,
+    runsCommand,
+    runCommand,
+  ].map((c) => [c.name, c]),
 );

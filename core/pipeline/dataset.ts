@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import path from "node:path";
 import { type LoadedConfig, resolveFrom } from "../config/index.js";
 import { openData, readTable } from "../data/readers/index.js";
 import { type ColumnTable, splitRows, takeRows } from "../data/split.js";
@@ -40,7 +41,11 @@ export async function loadTable(location: string, read: ReadOptions): Promise<{ 
 export async function loadProjectData(loaded: LoadedConfig, options: { cwd: string; testOverride?: string }): Promise<ProjectData> {
   const { data } = loaded.config;
   const read: ReadOptions = { cwd: options.cwd, delimiter: data.delimiter };
-  const at = (location: string) => resolveFrom(loaded.root, location);
+  // Relative to the working directory: these names end up in reports and pull-request comments.
+  const at = (location: string) => {
+    const resolved = resolveFrom(loaded.root, location);
+    return /^https?:/i.test(resolved) ? resolved : path.relative(options.cwd, resolved) || ".";
+  };
   const train = await loadTable(at(data.train), read);
   requireTarget(train.table, data.target, data.train);
   const testLocation = options.testOverride ?? (data.test ? at(data.test) : undefined);
@@ -60,8 +65,8 @@ export async function loadProjectData(loaded: LoadedConfig, options: { cwd: stri
     train: takeRows(train.table, trainRows),
     test: takeRows(train.table, testRows),
     info: {
-      train: { file: `${data.train} (split)`, rows: trainRows.length, fingerprint: fp },
-      test: { file: `${data.train} (held-out ${data.split.test}, seed ${data.split.seed})`, rows: testRows.length, fingerprint: fp },
+      train: { file: `${at(data.train)} (split)`, rows: trainRows.length, fingerprint: fp },
+      test: { file: `${at(data.train)} (held out ${data.split.test}, seed ${data.split.seed})`, rows: testRows.length, fingerprint: fp },
     },
   };
 }

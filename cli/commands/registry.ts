@@ -1,0 +1,111 @@
+import path from "node:path";
+import { Octokit } from "octokit";
+import { z } from "zod";
+import { ExitCode, UserError } from "../../core/errors.js";
+import { lineageFromModelDir, openRegistry, type RegistryStore } from "../../core/registry/index.js";
+import { renderVersion, renderVersionTable } from "../../core/registry/render.js";
+import type { Command, Context, Flags } from "../context.js";
+import { printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
+
+const GitHubEnv = z.object({
+  GITHUB_TOKEN: z.string().min(1, "set GITHUB_TOKEN to a token that may write the repository's contents"),
+  GITHUB_REPOSITORY: z.string().optional(),
+  GITHUB_API_URL: z.url().default("https://api.github.com"),
+  GITHUB_ACTOR: z.string().optional(),
+  USER: z.string().optional(),
+});
+
+const SUBCOMMANDS = ["list", "show", "promote", "rollback", "register"] as const;
+
+export const registryCommand: Command = {
+  name: "registry",
+  summary: "model versions and aliases (champion, challenger, ...): list, show, promote, rollback, register",
+  usage:
+    "registry list [NAME] | show NAME REF | promote NAME VERSION [--alias A] [--reason TEXT] | rollback NAME [--alias A] | register DIR [--name NAME]",
+  details: [
+    "REF is a version (3 or v3) or an alias. --alias defaults to champion.",
+    "The store is the config's registry.store: local (registry.path, default .modelgate/ beside the config)",
+    "or github (branch modelgate-registry; needs GITHUB_TOKEN, and GITHUB_REPOSITORY or --repo owner/name;",
+    "GITHUB_API_URL points at GitHub Enterprise).",
+  ],
+  flags: {
+    alias: { type: "string" },
+    reason: { type: "string" },
+    name: { type: "string" },
+    repo: { type: "string" },
+  },
+  async run(positionals, flags, ctx) {
+    const [sub, ...args] = positionals;
+    if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) {
+      throw new UserError(`expected one of ${SUBCOMMANDS.join(", ")}, found '${sub ?? ""}'`, { field: "--subcommand" });
+    }
+    const { store, defaultName } = await openStore(ctx, flags);
+    const alias = stringFlag(flags, "alias") ?? "champion";
+    const meta = { by: actor(ctx), reason: stringFlag(flags, "reason") };
+    switch (sub) {
+      case "list": {
+        const versions = await store.list(args[0]);
+        const names = [...new Set(versions.map((v) => v.name))];
+        const aliases = new Map(await Promise.all(names.map(async (n) => [n, await store.aliases(n)] as const)));
+        if (ctx.json) printJson(ctx, { versions, aliases: Object.fromEntries(aliases) });
+        else ctx.io.stdout.write(renderVersionTable(versions, aliases));
+        return ExitCode.ok;
+      }
+      case "show": {
+        const name = requirePositional(args, 0, "NAME");
+        const version = await store.get(name, requirePositional(args, 1, "REF"));
+        const aliases = await store.aliases(name);
+        if (ctx.json) printJson(ctx, { ...version, aliases: Object.keys(aliases).filter((a) => aliases[a] === version.version) });
+        else ctx.io.stdout.write(renderVersion(version, aliases));
+        return ExitCode.ok;
+      }
+      case "promote": {
+        const name = requirePositional(args, 0, "NAME");
+        const { version } = await store.get(name, requirePositional(args, 1, "VERSION"));
+        const previous = (await store.aliases(name))[alias];
+        await store.setAlias(name, alias, version, meta);
+        if (ctx.json) printJson(ctx, { name, alias, version, previous: previous ?? null });
+        else ctx.io.stdout.write(`${name}: ${alias} -> v${version}${previous ? ` (was v${previous})` : ""}\n`);
+        return ExitCode.ok;
+      }
+      case "rollback": {
+        const name = requirePositional(args, 0, "NAME");
+        const version = await store.rollback(name, alias, meta);
+        if (ctx.json) printJson(ctx, { name, alias, version });
+        else ctx.io.stdout.write(`${name}: ${alias} rolled back to v${version}\n`);
+        return ExitCode.ok;
+      }
+      default: {
+        const dir = requirePositional(args, 0, "DIR");
+        const name = stringFlag(flags, "name") ?? defaultName;
+        if (!name) throw new UserError("no model name: pass --name NAME or set name in modelgate.yml", { field: "--name" });
+        const modelDir = path.resolve(ctx.io.cwd, dir);
+        const record = await store.register(name, modelDir, await lineageFromModelDir(modelDir));
+        if (ctx.json) printJson(ctx, record);
+        else ctx.io.stdout.write(`registered ${record.name} v${record.version} (${record.files.length} files)\n`);
+        return ExitCode.ok;
+      }
+    }
+  },
+};
+
+async function openStore(ctx: Context, flags: Flags): Promise<{ store: RegistryStore; defaultName?: string }> {
+  const loaded = await projectConfig(ctx, false);
+  const config = loaded?.config.registry ?? { store: "local" as const, path: ".modelgate" };
+  const root = loaded?.root ?? ctx.io.cwd;
+  if (config.store === "local") return { store: openRegistry(config, { root }), defaultName: loaded?.config.name };
+  const env = GitHubEnv.safeParse(ctx.io.env);
+  if (!env.success) {
+    const issue = env.error.issues[0]!;
+    throw new UserError(issue.message, { field: issue.path.join(".") });
+  }
+  const repository = stringFlag(flags, "repo") ?? env.data.GITHUB_REPOSITORY;
+  if (!repository) throw new UserError("which repository? pass --repo owner/name or set GITHUB_REPOSITORY", { field: "--repo" });
+  const octokit = new Octokit({ auth: env.data.GITHUB_TOKEN, baseUrl: env.data.GITHUB_API_URL.replace(/\/$/, "") });
+  return { store: openRegistry(config, { root, octokit, repository }), defaultName: loaded?.config.name };
+}
+
+function actor(ctx: Context): string | undefined {
+  const value = ctx.io.env.GITHUB_ACTOR ?? ctx.io.env.USER;
+  return value && value.length <= 200 ? value : undefined;
+}

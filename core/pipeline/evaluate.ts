@@ -1,0 +1,194 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { LoadedConfig } from "../config/index.js";
+import type { ColumnTable } from "../data/split.js";
+import { UserError } from "../errors.js";
+import { compareModels } from "../gate/index.js";
+import { confusionMatrix, perClass } from "../metrics/index.js";
+import type { ClassificationData, RegressionData } from "../metrics/schema.js";
+import { type BackendOptions, type LoadedModel, loadModel, predictEncoded, transform } from "../model/index.js";
+import type { Logger } from "../ports.js";
+import { type Report, renderHtml, renderMarkdown } from "../report/index.js";
+import { RunStore } from "../tracking/index.js";
+import { RunRecord } from "../tracking/schema.js";
+import { type DataPartInfo, loadProjectData, loadTable } from "./dataset.js";
+
+export interface EvaluateProjectOptions {
+  cwd: string;
+  modelDir: string;
+  championDir?: string;
+  /** Champion's name in messages and the report (a registry version, or the folder). */
+  championLabel?: string | number;
+  /** Evaluate on this data instead of the project's test rows. */
+  data?: string;
+  logger: Logger;
+  store: RunStore;
+  git?: { commit: string; dirty: boolean };
+  backend?: BackendOptions;
+}
+
+export interface EvaluateProjectResult {
+  report: Report;
+  run: RunRecord;
+}
+
+/** Scores the challenger (and the champion on the same rows), applies the gates, builds the report. */
+export async function evaluateProject(loaded: LoadedConfig, options: EvaluateProjectOptions): Promise<EvaluateProjectResult> {
+  const started = new Date();
+  const { config } = loaded;
+  const challenger = await loadModel(options.modelDir, { logger: options.logger, ...options.backend });
+  const champion = options.championDir
+    ? await loadModel(options.championDir, { logger: options.logger, ...options.backend })
+    : undefined;
+  const { table, info } = options.data
+    ? await (async () => {
+        const loadedData = await loadTable(options.data!, { cwd: options.cwd, delimiter: config.data.delimiter });
+        return { table: loadedData.table, info: { test: loadedData.info, train: undefined } };
+      })()
+    : await loadProjectData(loaded, { cwd: options.cwd }).then((d) => ({ table: d.test, info: d.info }));
+
+  const task = challenger.manifest.task;
+  if (champion && champion.manifest.task !== task) {
+    throw new UserError(`the champion is a ${champion.manifest.task} model, the challenger a ${task} model`, {
+      field: "--champion",
+    });
+  }
+  options.logger.info(`evaluating on ${info.test.rows} rows${champion ? " against the champion" : ""}`);
+  const scored = score(challenger, table);
+  const championScored = champion ? score(champion, table) : undefined;
+  const comparison = compareModels(task, scored as never, championScored as never, config.gates, {
+    significance: config.significance,
+    seed: config.model.seed,
+  });
+
+  const trainRun = RunRecord.safeParse(challenger.manifest.run);
+  const finished = new Date();
+  const run: RunRecord = {
+    version: 1,
+    id: RunStore.newId(started),
+    name: config.name,
+    kind: "evaluate",
+    status: "finished",
+    params: { model: options.modelDir, champion: options.championDir ?? null },
+    history: [],
+    metrics: comparison.metrics,
+    data: { ...(info.train ? { train: info.train } : {}), test: info.test },
+    ...(options.git ? { git: options.git } : {}),
+    backend: challenger.manifest.backend,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    ...(trainRun.success ? { parent: trainRun.data.id } : {}),
+    model: options.modelDir,
+    tags: { passed: String(comparison.passed) },
+  };
+  await options.store.save(run);
+
+  const primary = config.metrics.primary ?? (task === "classification" ? "f1_macro" : "rmse");
+  const classification = task === "classification" ? (scored as ClassificationData) : undefined;
+  const matrix = classification ? confusionMatrix(classification) : undefined;
+  const report: Report = {
+    version: 1,
+    model: config.name,
+    task,
+    passed: comparison.passed,
+    primaryMetric: primary,
+    metrics: finiteOnly(comparison.metrics),
+    ...(comparison.champion
+      ? {
+          champion: {
+            metrics: finiteOnly(comparison.champion.metrics),
+            ...(options.championLabel !== undefined ? { version: options.championLabel } : {}),
+            ...(options.championDir ? { source: path.relative(options.cwd, options.championDir) || "." } : {}),
+          },
+        }
+      : {}),
+    deltas: Object.fromEntries(
+      Object.entries(comparison.deltas)
+        .filter(([, d]) => Number.isFinite(d.delta) && d.ci.every(Number.isFinite))
+        .map(([name, d]) => [name, { delta: d.delta, ci: d.ci, pValue: clampP(d.pValue) }]),
+    ),
+    gates: comparison.gates.map((g) => ({ ...g, ...(g.pValue !== undefined ? { pValue: clampP(g.pValue) } : {}) })),
+    ...(matrix ? { classes: matrix.classes, confusionMatrix: matrix.matrix, perClass: perClass(classification!) } : {}),
+    data: {
+      ...(trainPart(trainRun.success ? trainRun.data : undefined, info.train)),
+      test: part(info.test),
+      changes: changes(trainRun.success ? trainRun.data : undefined, champion),
+    },
+    ...(trainRun.success && trainRun.data.history.length > 0 ? { history: trainRun.data.history } : {}),
+    ...(trainRun.success
+      ? {
+          run: {
+            id: trainRun.data.id,
+            ...(trainRun.data.git ? { commit: trainRun.data.git.commit, dirty: trainRun.data.git.dirty } : {}),
+            backend: trainRun.data.backend ?? challenger.manifest.backend,
+            durationMs: trainRun.data.durationMs ?? 0,
+            startedAt: trainRun.data.startedAt,
+          },
+        }
+      : {}),
+    generatedAt: finished.toISOString(),
+  };
+  return { report, run };
+}
+
+/** Writes the report JSON to `jsonFile`, and the Markdown and HTML renderings beside it. */
+export async function writeReport(jsonFile: string, report: Report): Promise<{ json: string; markdown: string; html: string }> {
+  const base = jsonFile.replace(/\.json$/i, "");
+  const files = { json: jsonFile, markdown: `${base}.md`, html: `${base}.html` };
+  await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(files.markdown, renderMarkdown(report));
+  await writeFile(files.html, renderHtml(report));
+  return files;
+}
+
+function score(model: LoadedModel, table: ColumnTable): ClassificationData | RegressionData {
+  const encoded = transform(model.preprocessor, table);
+  const prediction = predictEncoded(model, encoded.x, encoded.rows);
+  if (encoded.y === undefined) {
+    throw new UserError(`the evaluation data has no target column '${model.manifest.target}'`, { field: "data.target" });
+  }
+  if (prediction.task === "classification") {
+    return { labels: Int32Array.from(encoded.y), probabilities: prediction.probabilities, classes: prediction.classes };
+  }
+  const target = model.preprocessor.target;
+  const scale = target.task === "regression" ? target : { mean: 0, std: 1 };
+  return { actual: Float64Array.from(encoded.y, (v) => v * scale.std + scale.mean), predicted: prediction.values };
+}
+
+function part(info: DataPartInfo) {
+  return { rows: info.rows, fingerprint: info.fingerprint.slice(0, 128), file: info.file.slice(0, 500) };
+}
+
+function trainPart(run: RunRecord | undefined, info: DataPartInfo | undefined) {
+  const train = run?.data.train ?? info;
+  return train ? { train: part(train) } : {};
+}
+
+function changes(run: RunRecord | undefined, champion: LoadedModel | undefined): string[] {
+  const championRun = RunRecord.safeParse(champion?.manifest.run);
+  if (!run || !championRun.success) return [];
+  const out: string[] = [];
+  const [now, before] = [run.data.train, championRun.data.data.train];
+  if (now && before) {
+    if (now.fingerprint !== before.fingerprint) {
+      const delta = now.rows - before.rows;
+      out.push(`training data changed: ${before.rows} → ${now.rows} rows (${delta >= 0 ? "+" : ""}${delta})`);
+    } else out.push("training data unchanged");
+  }
+  const changed = Object.keys(run.params).filter(
+    (key) => JSON.stringify(run.params[key]) !== JSON.stringify(championRun.data.params[key]),
+  );
+  if (changed.length > 0) {
+    out.push(`model parameters changed: ${changed.map((k) => `${k} ${JSON.stringify(championRun.data.params[k])} → ${JSON.stringify(run.params[k])}`).join(", ")}`);
+  }
+  return out;
+}
+
+function finiteOnly(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
+}
+
+function clampP(p: number): number {
+  return Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 1;
+}
