@@ -1,11 +1,17 @@
 import * as core from "@actions/core";
 import { UserError } from "../core/errors.js";
+import { evaluateAction } from "./evaluate/run.js";
+import { reportAction } from "./report/run.js";
 import { runAction } from "./runtime.js";
+import { trainAction } from "./train/run.js";
 import { validateAction } from "./validate/run.js";
 
 /** The root action: `uses: OWNER/modelgate@v1` with `command:`. */
 const commands: Record<string, () => Promise<number>> = {
   validate: validateAction,
+  train: trainAction,
+  evaluate: evaluateAction,
+  report: reportAction,
 };
 
 await runAction(async () => {

@@ -12,6 +12,9 @@ export const entryPoints = {
   cli: "cli/main.ts",
   action: "actions/main.ts",
   validate: "actions/validate/main.ts",
+  train: "actions/train/main.ts",
+  evaluate: "actions/evaluate/main.ts",
+  report: "actions/report/main.ts",
   "validate-worker": "core/pipeline/validate-worker.ts",
 };
 
@@ -30,9 +33,15 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   // Optional at run time: used when the user installed it, never bundled.
   external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
-  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  // Some dependencies are CommonJS and use require() and __dirname; give the ESM bundle both.
   banner: {
-    js: 'import { createRequire as __mgCreateRequire } from "node:module"; const require = __mgCreateRequire(import.meta.url);',
+    js: [
+      'import { createRequire as __mgCreateRequire } from "node:module";',
+      'import { fileURLToPath as __mgFileURLToPath } from "node:url";',
+      "const require = __mgCreateRequire(import.meta.url);",
+      "const __filename = __mgFileURLToPath(import.meta.url);",
+      'const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));',
+    ].join(" "),
   },
   logLevel: "warning",
 });

@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
 import type { Logger } from "../ports.js";
@@ -51,6 +53,8 @@ export async function initBackend(
       logger.debug(`tfjs backend: ${name}`);
       return name;
     }
+    // A registered backend that failed to start would still be tfjs's first pick later on.
+    if (tf.findBackend(name) === null && tf.engine().registryFactory[name]) tf.removeBackend(name);
     if (choice !== "auto") throw new Error(`tfjs backend '${name}' failed to initialise`);
     logger.warning(`tfjs backend '${name}' failed to initialise; trying the next one`);
   }
@@ -79,7 +83,9 @@ function importNode(): Promise<boolean> {
 
 function registerWasm(wasmDir: string | undefined): Promise<boolean> {
   wasmRegistered ??= (async () => {
-    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const imported = await import("@tensorflow/tfjs-backend-wasm");
+    // Bundled, the CommonJS package arrives as a default export; from node_modules, as named exports.
+    const wasm = (imported.setWasmPaths ? imported : (imported as { default: typeof imported }).default) as typeof imported;
     const dir = wasmDir ?? defaultWasmDir();
     // setWasmPaths wants a prefix ending in a separator.
     wasm.setWasmPaths(dir.endsWith(path.sep) || dir.endsWith("/") ? dir : `${dir}${path.sep}`);
@@ -89,6 +95,13 @@ function registerWasm(wasmDir: string | undefined): Promise<boolean> {
 }
 
 function defaultWasmDir(): string {
+  // The bundle (dist/, what actions run without node_modules) ships the binaries in dist/wasm.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  if (!import.meta.url.endsWith(".ts")) {
+    for (const dir of [path.join(here, "wasm"), path.join(here, "..", "wasm")]) {
+      if (existsSync(path.join(dir, "tfjs-backend-wasm.wasm"))) return dir;
+    }
+  }
   const require = createRequire(import.meta.url);
   return path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
 }

@@ -1,0 +1,55 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { DefaultArtifactClient } from "@actions/artifact";
+import * as core from "@actions/core";
+import { z } from "zod";
+import { evaluateProject, writeReport } from "../../core/pipeline/evaluate.js";
+import { renderMarkdown } from "../../core/report/index.js";
+import { projectContext } from "../project.js";
+import { actionsLogger, failUnless, input, optionalString } from "../runtime.js";
+
+export const REPORT_ARTIFACT = "modelgate-report";
+
+const Bool = z
+  .enum(["true", "false"], { message: "expected true or false" })
+  .optional()
+  .transform((v) => v !== "false");
+
+export async function evaluateAction(): Promise<number> {
+  const { cwd, loaded, store, git } = await projectContext();
+  const model = input("model", z.string({ message: "required: the folder the train step wrote" }).min(1));
+  const champion = input("champion", optionalString);
+  const { report } = await evaluateProject(loaded, {
+    cwd,
+    modelDir: path.resolve(cwd, model),
+    championDir: champion ? path.resolve(cwd, champion) : undefined,
+    data: input("data", optionalString),
+    logger: actionsLogger,
+    store,
+    git,
+  });
+  // Downloaded later by the bot from other workflow runs: keep it out of the workspace.
+  const dir = path.join(process.env.RUNNER_TEMP ?? cwd, REPORT_ARTIFACT);
+  await mkdir(dir, { recursive: true });
+  const files = await writeReport(path.join(dir, "report.json"), report);
+  await core.summary.addRaw(renderMarkdown(report, { maxChars: 60_000 })).write();
+
+  if (input("upload", Bool)) {
+    const name = input("artifact-name", optionalString) ?? REPORT_ARTIFACT;
+    const uploaded = await new DefaultArtifactClient().uploadArtifact(
+      name,
+      [files.json, files.markdown, files.html],
+      dir,
+      { retentionDays: 30 },
+    );
+    core.setOutput("artifact-id", String(uploaded.id ?? ""));
+  }
+  core.setOutput("passed", String(report.passed));
+  core.setOutput("report", files.json);
+  core.setOutput("metrics", JSON.stringify(report.metrics));
+  if (!report.passed) {
+    const failed = report.gates.filter((g) => !g.passed).map((g) => `${g.metric} ${g.rule}: ${g.reason}`);
+    core.setFailed(`gate failed: ${failed.join("; ")}`);
+  }
+  return failUnless(report.passed);
+}

@@ -1,0 +1,4 @@
+import { runAction } from "../runtime.js";
+import { reportAction } from "./run.js";
+
+await runAction(reportAction);
