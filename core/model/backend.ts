@@ -85,7 +85,8 @@ function registerWasm(wasmDir: string | undefined): Promise<boolean> {
   wasmRegistered ??= (async () => {
     const imported = await import("@tensorflow/tfjs-backend-wasm");
     // Bundled, the CommonJS package arrives as a default export; from node_modules, as named exports.
-    const wasm = (imported.setWasmPaths ? imported : (imported as { default: typeof imported }).default) as typeof imported;
+    const loose = imported as unknown as { setWasmPaths?: unknown; default?: typeof imported };
+    const wasm = typeof loose.setWasmPaths === "function" ? imported : loose.default!;
     const dir = wasmDir ?? defaultWasmDir();
     // setWasmPaths wants a prefix ending in a separator.
     wasm.setWasmPaths(dir.endsWith(path.sep) || dir.endsWith("/") ? dir : `${dir}${path.sep}`);
