@@ -2,7 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "core/**/*.test.ts", "cli/**/*.test.ts", "actions/**/*.test.ts", "bot/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "core/**/*.test.ts",
+      "cli/**/*.test.ts",
+      "actions/**/*.test.ts",
+      "bot/**/*.test.ts",
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // CI prints a plain "N passed, N failed" line from this file (.ci/run).

@@ -57,7 +57,9 @@ export async function generateTable(file: string, spec: TableSpec): Promise<stri
     }
   }
   out.write(chunk);
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
   return file;
 }
 
@@ -66,7 +68,10 @@ export const benchSchemaYaml = [
   "columns:",
   ...Array.from({ length: 12 }, (_, i) => `  f${i}: { type: number, nullable: false }`),
   ...Array.from({ length: 4 }, (_, i) => `  i${i}: { type: integer, min: 0, max: 999 }`),
-  ...Array.from({ length: 3 }, (_, i) => `  c${i}: { type: category, values: [alpha, beta, gamma, delta, epsilon] }`),
+  ...Array.from(
+    { length: 3 },
+    (_, i) => `  c${i}: { type: category, values: [alpha, beta, gamma, delta, epsilon] }`,
+  ),
   "  label: { type: category, values: ['0', '1'], nullable: false }",
   "",
 ].join("\n");

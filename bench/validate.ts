@@ -23,16 +23,22 @@ export async function benchValidate(): Promise<void> {
   const schema = path.join(BENCH_DIR, "table.schema.yml");
   await writeFile(schema, benchSchemaYaml);
   const cli = path.resolve(import.meta.dirname, "../bin/modelgate.js");
-  const ours = await timed(process.execPath, [cli, "validate", "--data", file, "--schema", schema, "--json", "--quiet"]);
+  const ours = await timed(process.execPath, [
+    cli,
+    "validate",
+    "--data",
+    file,
+    "--schema",
+    schema,
+    "--json",
+    "--quiet",
+  ]);
   const result = JSON.parse(ours.stdout) as { ok: boolean; rows: number };
   console.log(`validate + profile: ${ROWS} rows x 20 columns, ok=${result.ok}, rows=${result.rows}`);
 
   const python = await pythonWithPackages(["pandas"]);
   const peer = python ? await timed(python, ["-c", PANDAS, file]) : undefined;
-  const rows = [
-    ["modelgate validate", ours],
-    ...(peer ? [["pandas", peer] as const] : []),
-  ] as const;
+  const rows = [["modelgate validate", ours], ...(peer ? [["pandas", peer] as const] : [])] as const;
   console.table(
     rows.map(([name, t]) => ({
       tool: name,
@@ -43,7 +49,9 @@ export async function benchValidate(): Promise<void> {
   );
   if (peer) {
     console.log(`speed: ${(peer.seconds / ours.seconds).toFixed(2)}x pandas (target >= 3x)`);
-    console.log(`peak RSS: ${(ours.maxRssKb / 1024).toFixed(0)} MB (target <= 150 MB; pandas ${(peer.maxRssKb / 1024).toFixed(0)} MB)`);
+    console.log(
+      `peak RSS: ${(ours.maxRssKb / 1024).toFixed(0)} MB (target <= 150 MB; pandas ${(peer.maxRssKb / 1024).toFixed(0)} MB)`,
+    );
   } else {
     console.log("pandas not found: apt-get install -y python3-pandas for the side-by-side run");
   }

@@ -24,7 +24,11 @@ export function stringFlag(flags: Flags, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-export function intFlag(flags: Flags, name: string, options: { min?: number; fallback?: number } = {}): number | undefined {
+export function intFlag(
+  flags: Flags,
+  name: string,
+  options: { min?: number; fallback?: number } = {},
+): number | undefined {
   const value = stringFlag(flags, name);
   if (value === undefined) return options.fallback;
   const number = Number(value);
@@ -38,7 +42,8 @@ export function intFlag(flags: Flags, name: string, options: { min?: number; fal
 
 export function requirePositional(positionals: string[], index: number, name: string): string {
   const value = positionals[index];
-  if (value === undefined) throw new UserError(`missing argument ${name}`, { field: `--${name.toLowerCase()}` });
+  if (value === undefined)
+    throw new UserError(`missing argument ${name}`, { field: `--${name.toLowerCase()}` });
   return value;
 }
 

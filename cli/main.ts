@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { describeError, ExitCode, UserError } from "../core/errors.js";
 import { commands } from "./commands/index.js";
-import type { Command, Flags, FlagSpec, Io } from "./context.js";
+import type { Command, FlagSpec, Flags, Io } from "./context.js";
 import { consoleLogger } from "./logger.js";
 
 export const VERSION = "0.1.0";

@@ -20,13 +20,18 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 test("the committed dist/ is what the sources build to", async () => {
   const fresh = await mkdtemp(path.join(tmpdir(), "mg-dist-"));
 
-  await promisify(execFile)(process.execPath, [path.join(repoRoot, "scripts/build.mjs"), fresh], { cwd: repoRoot });
+  await promisify(execFile)(process.execPath, [path.join(repoRoot, "scripts/build.mjs"), fresh], {
+    cwd: repoRoot,
+  });
 
   const built = await listFiles(fresh);
   const committed = await listFiles(path.join(repoRoot, "dist"));
   expect(committed, "dist/ is stale: run npm run build and commit dist/").toEqual(built);
   for (const file of built) {
-    const [a, b] = await Promise.all([readFile(path.join(fresh, file)), readFile(path.join(repoRoot, "dist", file))]);
+    const [a, b] = await Promise.all([
+      readFile(path.join(fresh, file)),
+      readFile(path.join(repoRoot, "dist", file)),
+    ]);
     expect(a.equals(b), `dist/${file} is stale: run npm run build and commit dist/`).toBe(true);
   }
 }, 180_000);

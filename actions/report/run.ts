@@ -8,7 +8,10 @@ import { input, workspace } from "../runtime.js";
 
 export async function reportAction(): Promise<number> {
   const cwd = workspace();
-  const file = input("report", z.string({ message: "required: the report.json the evaluate step wrote" }).min(1));
+  const file = input(
+    "report",
+    z.string({ message: "required: the report.json the evaluate step wrote" }).min(1),
+  );
   let text: string;
   try {
     text = await readFile(path.resolve(cwd, file), "utf8");

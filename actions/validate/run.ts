@@ -45,7 +45,10 @@ export async function validateAction(): Promise<number> {
   const passed = results.every((r) => r.ok);
   core.setOutput("passed", String(passed));
   core.setOutput("report", reportFile);
-  core.setOutput("errors", String(results.reduce((n, r) => n + r.errors.reduce((m, e) => m + e.count, 0), 0)));
+  core.setOutput(
+    "errors",
+    String(results.reduce((n, r) => n + r.errors.reduce((m, e) => m + e.count, 0), 0)),
+  );
   core.setOutput("rows", String(results.reduce((n, r) => n + r.rows, 0)));
   core.setOutput("fingerprint", results.map((r) => r.fingerprint).join(","));
   if (!passed) core.setFailed(`data invalid: see the job summary for every problem`);
@@ -65,4 +68,3 @@ function annotate(result: ValidationReport): void {
     }
   }
 }
-

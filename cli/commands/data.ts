@@ -1,18 +1,23 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { openData } from "../../core/data/readers/index.js";
 import { diffData, renderDiffMarkdown } from "../../core/diff/index.js";
 import { ExitCode, fsError, UserError } from "../../core/errors.js";
-import { openData } from "../../core/data/readers/index.js";
 import { profileSources } from "../../core/profile/index.js";
 import { inferSchema, renderSchemaYaml } from "../../core/schema/index.js";
-import type { Command } from "../context.js";
 import { intFlag, printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
+import type { Command } from "../context.js";
 
 export const schemaCommand: Command = {
   name: "schema",
   summary: "schema infer DATA: print a data schema inferred from a data file",
   usage: "schema infer DATA [--target COL] [--id COL] [--out FILE]",
-  flags: { target: { type: "string" }, id: { type: "string" }, out: { type: "string" }, delimiter: { type: "string" } },
+  flags: {
+    target: { type: "string" },
+    id: { type: "string" },
+    out: { type: "string" },
+    delimiter: { type: "string" },
+  },
   async run(positionals, flags, ctx) {
     if (positionals[0] !== "infer") {
       throw new UserError(`expected 'schema infer DATA', found '${positionals.join(" ")}'`, { field: "--" });

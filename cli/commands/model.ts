@@ -7,8 +7,8 @@ import { trainProject } from "../../core/pipeline/train.js";
 import { parseReportText, renderHtml, renderMarkdown } from "../../core/report/index.js";
 import { gitInfo } from "../../core/tracking/git.js";
 import { RunStore } from "../../core/tracking/index.js";
-import type { Command, Context } from "../context.js";
 import { printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
+import type { Command, Context } from "../context.js";
 
 export function storeRoot(loaded: LoadedConfig): string {
   return path.resolve(loaded.root, loaded.config.registry.path);
@@ -18,7 +18,9 @@ export const trainCommand: Command = {
   name: "train",
   summary: "train the project's model; DIR gets model.json, weights.bin and modelgate.json",
   usage: "train [--out DIR]",
-  details: ["Default DIR: .modelgate/artifacts/<run id>/model. Every training is tracked (see 'modelgate runs')."],
+  details: [
+    "Default DIR: .modelgate/artifacts/<run id>/model. Every training is tracked (see 'modelgate runs').",
+  ],
   flags: { out: { type: "string" } },
   async run(_positionals, flags, ctx) {
     const loaded = (await projectConfig(ctx, true))!;
@@ -38,17 +40,26 @@ export const trainCommand: Command = {
 
 export const evaluateCommand: Command = {
   name: "evaluate",
-  summary: "score a model, compare it with the champion on the same rows, apply the gates; exit 1 when one fails",
+  summary:
+    "score a model, compare it with the champion on the same rows, apply the gates; exit 1 when one fails",
   usage: "evaluate --model DIR [--champion DIR] [--data F] [--out F]",
   details: [
     "--out F writes the report JSON to F and report.md/report.html beside it.",
     "Without --champion the model is judged by the absolute gates (min, max) only.",
   ],
-  flags: { model: { type: "string" }, champion: { type: "string" }, data: { type: "string" }, out: { type: "string" } },
+  flags: {
+    model: { type: "string" },
+    champion: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string" },
+  },
   async run(_positionals, flags, ctx) {
     const loaded = (await projectConfig(ctx, true))!;
     const modelDir = stringFlag(flags, "model");
-    if (!modelDir) throw new UserError("missing --model DIR (a folder written by 'modelgate train')", { field: "--model" });
+    if (!modelDir)
+      throw new UserError("missing --model DIR (a folder written by 'modelgate train')", {
+        field: "--model",
+      });
     const champion = stringFlag(flags, "champion");
     const { report } = await evaluateProject(loaded, {
       cwd: ctx.io.cwd,
@@ -94,12 +105,21 @@ async function writeReportFiles(ctx: Context, out: string, report: Parameters<ty
   const file = path.resolve(ctx.io.cwd, out);
   await mkdir(path.dirname(file), { recursive: true });
   const files = await writeReport(file, report);
-  ctx.logger.info(`report written: ${[files.json, files.markdown, files.html].map((f) => path.relative(ctx.io.cwd, f)).join(", ")}`);
+  ctx.logger.info(
+    `report written: ${[files.json, files.markdown, files.html].map((f) => path.relative(ctx.io.cwd, f)).join(", ")}`,
+  );
 }
 
-export function verdictLine(report: { passed: boolean; gates: Array<{ passed: boolean; metric: string; reason: string }>; metrics: Record<string, number>; primaryMetric: string }): string {
+export function verdictLine(report: {
+  passed: boolean;
+  gates: Array<{ passed: boolean; metric: string; reason: string }>;
+  metrics: Record<string, number>;
+  primaryMetric: string;
+}): string {
   const primary = report.metrics[report.primaryMetric];
   const failed = report.gates.filter((g) => !g.passed);
-  const head = report.passed ? "✓ gate passed" : `✗ gate failed: ${failed.map((g) => `${g.metric} (${g.reason})`).join("; ")}`;
+  const head = report.passed
+    ? "✓ gate passed"
+    : `✗ gate failed: ${failed.map((g) => `${g.metric} (${g.reason})`).join("; ")}`;
   return `${head}; ${report.primaryMetric} = ${primary === undefined ? "n/a" : primary.toFixed(4)}\n`;
 }

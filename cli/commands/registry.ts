@@ -4,8 +4,8 @@ import { z } from "zod";
 import { ExitCode, UserError } from "../../core/errors.js";
 import { lineageFromModelDir, openRegistry, type RegistryStore } from "../../core/registry/index.js";
 import { renderVersion, renderVersionTable } from "../../core/registry/render.js";
-import type { Command, Context, Flags } from "../context.js";
 import { printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
+import type { Command, Context, Flags } from "../context.js";
 
 const GitHubEnv = z.object({
   GITHUB_TOKEN: z.string().min(1, "set GITHUB_TOKEN to a token that may write the repository's contents"),
@@ -37,7 +37,9 @@ export const registryCommand: Command = {
   async run(positionals, flags, ctx) {
     const [sub, ...args] = positionals;
     if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) {
-      throw new UserError(`expected one of ${SUBCOMMANDS.join(", ")}, found '${sub ?? ""}'`, { field: "--subcommand" });
+      throw new UserError(`expected one of ${SUBCOMMANDS.join(", ")}, found '${sub ?? ""}'`, {
+        field: "--subcommand",
+      });
     }
     const { store, defaultName } = await openStore(ctx, flags);
     const alias = stringFlag(flags, "alias") ?? "champion";
@@ -46,7 +48,9 @@ export const registryCommand: Command = {
       case "list": {
         const versions = await store.list(args[0]);
         const names = [...new Set(versions.map((v) => v.name))];
-        const aliases = new Map(await Promise.all(names.map(async (n) => [n, await store.aliases(n)] as const)));
+        const aliases = new Map(
+          await Promise.all(names.map(async (n) => [n, await store.aliases(n)] as const)),
+        );
         if (ctx.json) printJson(ctx, { versions, aliases: Object.fromEntries(aliases) });
         else ctx.io.stdout.write(renderVersionTable(versions, aliases));
         return ExitCode.ok;
@@ -55,7 +59,11 @@ export const registryCommand: Command = {
         const name = requirePositional(args, 0, "NAME");
         const version = await store.get(name, requirePositional(args, 1, "REF"));
         const aliases = await store.aliases(name);
-        if (ctx.json) printJson(ctx, { ...version, aliases: Object.keys(aliases).filter((a) => aliases[a] === version.version) });
+        if (ctx.json)
+          printJson(ctx, {
+            ...version,
+            aliases: Object.keys(aliases).filter((a) => aliases[a] === version.version),
+          });
         else ctx.io.stdout.write(renderVersion(version, aliases));
         return ExitCode.ok;
       }
@@ -65,7 +73,8 @@ export const registryCommand: Command = {
         const previous = (await store.aliases(name))[alias];
         await store.setAlias(name, alias, version, meta);
         if (ctx.json) printJson(ctx, { name, alias, version, previous: previous ?? null });
-        else ctx.io.stdout.write(`${name}: ${alias} -> v${version}${previous ? ` (was v${previous})` : ""}\n`);
+        else
+          ctx.io.stdout.write(`${name}: ${alias} -> v${version}${previous ? ` (was v${previous})` : ""}\n`);
         return ExitCode.ok;
       }
       case "rollback": {
@@ -78,30 +87,46 @@ export const registryCommand: Command = {
       default: {
         const dir = requirePositional(args, 0, "DIR");
         const name = stringFlag(flags, "name") ?? defaultName;
-        if (!name) throw new UserError("no model name: pass --name NAME or set name in modelgate.yml", { field: "--name" });
+        if (!name)
+          throw new UserError("no model name: pass --name NAME or set name in modelgate.yml", {
+            field: "--name",
+          });
         const modelDir = path.resolve(ctx.io.cwd, dir);
         const record = await store.register(name, modelDir, await lineageFromModelDir(modelDir));
         if (ctx.json) printJson(ctx, record);
-        else ctx.io.stdout.write(`registered ${record.name} v${record.version} (${record.files.length} files)\n`);
+        else
+          ctx.io.stdout.write(
+            `registered ${record.name} v${record.version} (${record.files.length} files)\n`,
+          );
         return ExitCode.ok;
       }
     }
   },
 };
 
-async function openStore(ctx: Context, flags: Flags): Promise<{ store: RegistryStore; defaultName?: string }> {
+async function openStore(
+  ctx: Context,
+  flags: Flags,
+): Promise<{ store: RegistryStore; defaultName?: string }> {
   const loaded = await projectConfig(ctx, false);
   const config = loaded?.config.registry ?? { store: "local" as const, path: ".modelgate" };
   const root = loaded?.root ?? ctx.io.cwd;
-  if (config.store === "local") return { store: openRegistry(config, { root }), defaultName: loaded?.config.name };
+  if (config.store === "local")
+    return { store: openRegistry(config, { root }), defaultName: loaded?.config.name };
   const env = GitHubEnv.safeParse(ctx.io.env);
   if (!env.success) {
     const issue = env.error.issues[0]!;
     throw new UserError(issue.message, { field: issue.path.join(".") });
   }
   const repository = stringFlag(flags, "repo") ?? env.data.GITHUB_REPOSITORY;
-  if (!repository) throw new UserError("which repository? pass --repo owner/name or set GITHUB_REPOSITORY", { field: "--repo" });
-  const octokit = new Octokit({ auth: env.data.GITHUB_TOKEN, baseUrl: env.data.GITHUB_API_URL.replace(/\/$/, "") });
+  if (!repository)
+    throw new UserError("which repository? pass --repo owner/name or set GITHUB_REPOSITORY", {
+      field: "--repo",
+    });
+  const octokit = new Octokit({
+    auth: env.data.GITHUB_TOKEN,
+    baseUrl: env.data.GITHUB_API_URL.replace(/\/$/, ""),
+  });
   return { store: openRegistry(config, { root, octokit, repository }), defaultName: loaded?.config.name };
 }
 

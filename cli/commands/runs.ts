@@ -2,11 +2,12 @@ import { markdownTable } from "markdown-table";
 import { ExitCode, UserError } from "../../core/errors.js";
 import { RunStore } from "../../core/tracking/index.js";
 import type { RunRecord } from "../../core/tracking/schema.js";
-import type { Command } from "../context.js";
 import { intFlag, printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
+import type { Command } from "../context.js";
 import { storeRoot } from "./model.js";
 
-const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : JSON.stringify(v) ?? "");
+const fmt = (v: unknown) =>
+  typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : (JSON.stringify(v) ?? "");
 
 export const runsCommand: Command = {
   name: "runs",
@@ -53,7 +54,10 @@ function listTable(runs: RunRecord[]): string {
       r.startedAt.slice(0, 19).replace("T", " "),
       r.backend ?? "",
       r.durationMs === undefined ? "" : `${(r.durationMs / 1000).toFixed(1)}s`,
-      Object.entries(r.metrics).slice(0, 4).map(([k, v]) => `${k}=${fmt(v)}`).join(" "),
+      Object.entries(r.metrics)
+        .slice(0, 4)
+        .map(([k, v]) => `${k}=${fmt(v)}`)
+        .join(" "),
     ]),
   ]);
 }
@@ -71,9 +75,14 @@ export function compareRows(runs: RunRecord[]): Array<{ key: string; values: unk
   };
   return [...keys]
     .map((key) => ({ key, values: runs.map((run) => value(run, key)) }))
-    .filter((row) => row.key.startsWith("metrics.") || new Set(row.values.map((v) => JSON.stringify(v))).size > 1);
+    .filter(
+      (row) => row.key.startsWith("metrics.") || new Set(row.values.map((v) => JSON.stringify(v))).size > 1,
+    );
 }
 
 function compareTable(runs: RunRecord[]): string {
-  return markdownTable([["", ...runs.map((r) => r.id)], ...compareRows(runs).map((row) => [row.key, ...row.values.map(fmt)])]);
+  return markdownTable([
+    ["", ...runs.map((r) => r.id)],
+    ...compareRows(runs).map((row) => [row.key, ...row.values.map(fmt)]),
+  ]);
 }

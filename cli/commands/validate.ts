@@ -2,8 +2,8 @@ import { ExitCode } from "../../core/errors.js";
 import { renderValidationText } from "../../core/pipeline/render-validation.js";
 import { validateData } from "../../core/pipeline/validate.js";
 import { loadDataSchema } from "../../core/schema/index.js";
-import type { Command } from "../context.js";
 import { configPath, intFlag, printJson, projectConfig, stringFlag } from "../common.js";
+import type { Command } from "../context.js";
 
 export const validateCommand: Command = {
   name: "validate",

@@ -42,10 +42,9 @@ export async function loadConfig(file: string, cwd: string): Promise<LoadedConfi
   } catch (error) {
     const shown = path.relative(cwd, absolute) || file;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new UserError(
-        "no config file; create one (see README 'Project config') or pass --config FILE",
-        { file: shown },
-      );
+      throw new UserError("no config file; create one (see README 'Project config') or pass --config FILE", {
+        file: shown,
+      });
     }
     throw fsError(error, shown);
   }

@@ -37,7 +37,12 @@ export const ModelConfig = z.strictObject({
     .union([z.literal(false), z.strictObject({ patience: z.number().int().positive().default(5) })])
     .default({ patience: 5 })
     .describe("false turns early stopping off"),
-  validationSplit: z.number().gt(0).lt(1).default(0.1).describe("share of training rows used for early stopping"),
+  validationSplit: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.1)
+    .describe("share of training rows used for early stopping"),
   seed: z.number().int().default(42).describe("same seed + data + config => same metrics"),
   backend: z.enum(["auto", "node", "wasm", "cpu"]).default("auto"),
 });
@@ -56,12 +61,25 @@ export const Gate = z.union([
 ]);
 export type Gate = z.infer<typeof Gate>;
 
-export const DriftMethodName = z.enum(["auto", "ks", "wasserstein", "psi", "jensenshannon", "chisquare", "z"]);
+export const DriftMethodName = z.enum([
+  "auto",
+  "ks",
+  "wasserstein",
+  "psi",
+  "jensenshannon",
+  "chisquare",
+  "z",
+]);
 export const DriftConfig = z.strictObject({
   reference: Path.optional().describe("a data file or a stored profile (.json)"),
   current: Path.optional(),
   method: DriftMethodName.default("auto"),
-  threshold: z.number().gt(0).max(1).default(0.5).describe("dataset drift when this share of columns drifted"),
+  threshold: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.5)
+    .describe("dataset drift when this share of columns drifted"),
 });
 
 export const RegistryConfig = z.strictObject({
@@ -96,12 +114,20 @@ export const TuneConfig = z.strictObject({
 
 export const Config = z.strictObject({
   version: z.literal(1).describe("config format version"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'").describe("model name in the registry"),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'")
+    .describe("model name in the registry"),
   data: DataConfig,
   model: ModelConfig.prefault({}),
   metrics: MetricsConfig.prefault({}),
   gates: z.array(Gate).default([]).describe("read from the base branch on pull requests"),
-  significance: z.number().gt(0).lt(1).default(0.05).describe("a drop only fails a gate when significant at this level"),
+  significance: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.05)
+    .describe("a drop only fails a gate when significant at this level"),
   drift: DriftConfig.prefault({}),
   registry: RegistryConfig.prefault({}),
   github: GithubConfig.prefault({}),

@@ -29,9 +29,9 @@ export function splitRows(
   const groups = new Map<string, number[]>();
   for (let r = 0; r < rows; r++) {
     const key = options.stratifyBy ? String(options.stratifyBy[r] ?? "") : "";
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(r);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   const train: number[] = [];
   const test: number[] = [];
@@ -46,7 +46,10 @@ export function splitRows(
     test.push(...group.slice(0, take));
     train.push(...group.slice(take));
   }
-  return { train: Int32Array.from(train.sort((a, b) => a - b)), test: Int32Array.from(test.sort((a, b) => a - b)) };
+  return {
+    train: Int32Array.from(train.sort((a, b) => a - b)),
+    test: Int32Array.from(test.sort((a, b) => a - b)),
+  };
 }
 
 export function takeRows<T extends ColumnTable>(table: T, rows: Int32Array): T {

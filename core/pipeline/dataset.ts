@@ -20,16 +20,23 @@ export interface ProjectData {
 }
 
 /** Reads every file of a location into one column table, with a content fingerprint. */
-export async function loadTable(location: string, read: ReadOptions): Promise<{ table: ColumnTable; info: DataPartInfo }> {
+export async function loadTable(
+  location: string,
+  read: ReadOptions,
+): Promise<{ table: ColumnTable; info: DataPartInfo }> {
   const sources = await openData(location, read);
   const parts = await Promise.all(sources.map((source) => readTable(source)));
   const first = parts[0]!;
   const data: Cell[][] = first.columns.map((_, c) => parts.flatMap((part) => part.data[c]!));
   const fingerprints = await Promise.all(
-    sources.map((source) => (source.path ? fileFingerprint(source.path) : Promise.resolve(tableFingerprint(data)))),
+    sources.map((source) =>
+      source.path ? fileFingerprint(source.path) : Promise.resolve(tableFingerprint(data)),
+    ),
   );
   const fingerprint =
-    fingerprints.length === 1 ? fingerprints[0]! : `sha256:${createHash("sha256").update(fingerprints.join("\n")).digest("hex")}`;
+    fingerprints.length === 1
+      ? fingerprints[0]!
+      : `sha256:${createHash("sha256").update(fingerprints.join("\n")).digest("hex")}`;
   const rows = data[0]?.length ?? 0;
   return { table: { columns: first.columns, data }, info: { file: location, rows, fingerprint } };
 }
@@ -38,7 +45,10 @@ export async function loadTable(location: string, read: ReadOptions): Promise<{ 
  * The project's train and test tables: `data.test` when configured, else the seeded split of
  * `data.train` (the same rows in train and in evaluate, since both split with the same seed).
  */
-export async function loadProjectData(loaded: LoadedConfig, options: { cwd: string; testOverride?: string }): Promise<ProjectData> {
+export async function loadProjectData(
+  loaded: LoadedConfig,
+  options: { cwd: string; testOverride?: string },
+): Promise<ProjectData> {
   const { data } = loaded.config;
   const read: ReadOptions = { cwd: options.cwd, delimiter: data.delimiter };
   // Relative to the working directory: these names end up in reports and pull-request comments.
@@ -66,7 +76,11 @@ export async function loadProjectData(loaded: LoadedConfig, options: { cwd: stri
     test: takeRows(train.table, testRows),
     info: {
       train: { file: `${at(data.train)} (split)`, rows: trainRows.length, fingerprint: fp },
-      test: { file: `${at(data.train)} (held out ${data.split.test}, seed ${data.split.seed})`, rows: testRows.length, fingerprint: fp },
+      test: {
+        file: `${at(data.train)} (held out ${data.split.test}, seed ${data.split.seed})`,
+        rows: testRows.length,
+        fingerprint: fp,
+      },
     },
   };
 }
@@ -83,6 +97,7 @@ function requireTarget(table: ColumnTable, target: string, file: string): void {
 function tableFingerprint(data: Cell[][]): string {
   const hash = createHash("sha256");
   const rows = data[0]?.length ?? 0;
-  for (let r = 0; r < rows; r++) hash.update(`${data.map((column) => JSON.stringify(column[r] ?? null)).join("\u001f")}\n`);
+  for (let r = 0; r < rows; r++)
+    hash.update(`${data.map((column) => JSON.stringify(column[r] ?? null)).join("\u001f")}\n`);
   return `sha256:${hash.digest("hex")}`;
 }

@@ -6,7 +6,13 @@ import { UserError } from "../errors.js";
 import { compareModels } from "../gate/index.js";
 import { confusionMatrix, perClass } from "../metrics/index.js";
 import type { ClassificationData, RegressionData } from "../metrics/schema.js";
-import { type BackendOptions, type LoadedModel, loadModel, predictEncoded, transform } from "../model/index.js";
+import {
+  type BackendOptions,
+  type LoadedModel,
+  loadModel,
+  predictEncoded,
+  transform,
+} from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { type Report, renderHtml, renderMarkdown } from "../report/index.js";
 import { RunStore } from "../tracking/index.js";
@@ -33,7 +39,10 @@ export interface EvaluateProjectResult {
 }
 
 /** Scores the challenger (and the champion on the same rows), applies the gates, builds the report. */
-export async function evaluateProject(loaded: LoadedConfig, options: EvaluateProjectOptions): Promise<EvaluateProjectResult> {
+export async function evaluateProject(
+  loaded: LoadedConfig,
+  options: EvaluateProjectOptions,
+): Promise<EvaluateProjectResult> {
   const started = new Date();
   const { config } = loaded;
   const challenger = await loadModel(options.modelDir, { logger: options.logger, ...options.backend });
@@ -42,7 +51,10 @@ export async function evaluateProject(loaded: LoadedConfig, options: EvaluatePro
     : undefined;
   const { table, info } = options.data
     ? await (async () => {
-        const loadedData = await loadTable(options.data!, { cwd: options.cwd, delimiter: config.data.delimiter });
+        const loadedData = await loadTable(options.data!, {
+          cwd: options.cwd,
+          delimiter: config.data.delimiter,
+        });
         return { table: loadedData.table, info: { test: loadedData.info, train: undefined } };
       })()
     : await loadProjectData(loaded, { cwd: options.cwd }).then((d) => ({ table: d.test, info: d.info }));
@@ -99,7 +111,9 @@ export async function evaluateProject(loaded: LoadedConfig, options: EvaluatePro
           champion: {
             metrics: finiteOnly(comparison.champion.metrics),
             ...(options.championLabel !== undefined ? { version: options.championLabel } : {}),
-            ...(options.championDir ? { source: path.relative(options.cwd, options.championDir) || "." } : {}),
+            ...(options.championDir
+              ? { source: path.relative(options.cwd, options.championDir) || "." }
+              : {}),
           },
         }
       : {}),
@@ -108,10 +122,15 @@ export async function evaluateProject(loaded: LoadedConfig, options: EvaluatePro
         .filter(([, d]) => Number.isFinite(d.delta) && d.ci.every(Number.isFinite))
         .map(([name, d]) => [name, { delta: d.delta, ci: d.ci, pValue: clampP(d.pValue) }]),
     ),
-    gates: comparison.gates.map((g) => ({ ...g, ...(g.pValue !== undefined ? { pValue: clampP(g.pValue) } : {}) })),
-    ...(matrix ? { classes: matrix.classes, confusionMatrix: matrix.matrix, perClass: perClass(classification!) } : {}),
+    gates: comparison.gates.map((g) => ({
+      ...g,
+      ...(g.pValue !== undefined ? { pValue: clampP(g.pValue) } : {}),
+    })),
+    ...(matrix
+      ? { classes: matrix.classes, confusionMatrix: matrix.matrix, perClass: perClass(classification!) }
+      : {}),
     data: {
-      ...(trainPart(trainRun.success ? trainRun.data : undefined, info.train)),
+      ...trainPart(trainRun.success ? trainRun.data : undefined, info.train),
       test: part(info.test),
       changes: changes(trainRun.success ? trainRun.data : undefined, champion),
     },
@@ -120,7 +139,9 @@ export async function evaluateProject(loaded: LoadedConfig, options: EvaluatePro
       ? {
           run: {
             id: trainRun.data.id,
-            ...(trainRun.data.git ? { commit: trainRun.data.git.commit, dirty: trainRun.data.git.dirty } : {}),
+            ...(trainRun.data.git
+              ? { commit: trainRun.data.git.commit, dirty: trainRun.data.git.dirty }
+              : {}),
             backend: trainRun.data.backend ?? challenger.manifest.backend,
             durationMs: trainRun.data.durationMs ?? 0,
             startedAt: trainRun.data.startedAt,
@@ -133,7 +154,10 @@ export async function evaluateProject(loaded: LoadedConfig, options: EvaluatePro
 }
 
 /** Writes the report JSON to `jsonFile`, and the Markdown and HTML renderings beside it. */
-export async function writeReport(jsonFile: string, report: Report): Promise<{ json: string; markdown: string; html: string }> {
+export async function writeReport(
+  jsonFile: string,
+  report: Report,
+): Promise<{ json: string; markdown: string; html: string }> {
   const base = jsonFile.replace(/\.json$/i, "");
   const files = { json: jsonFile, markdown: `${base}.md`, html: `${base}.html` };
   await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -146,14 +170,23 @@ function score(model: LoadedModel, table: ColumnTable): ClassificationData | Reg
   const encoded = transform(model.preprocessor, table);
   const prediction = predictEncoded(model, encoded.x, encoded.rows);
   if (encoded.y === undefined) {
-    throw new UserError(`the evaluation data has no target column '${model.manifest.target}'`, { field: "data.target" });
+    throw new UserError(`the evaluation data has no target column '${model.manifest.target}'`, {
+      field: "data.target",
+    });
   }
   if (prediction.task === "classification") {
-    return { labels: Int32Array.from(encoded.y), probabilities: prediction.probabilities, classes: prediction.classes };
+    return {
+      labels: Int32Array.from(encoded.y),
+      probabilities: prediction.probabilities,
+      classes: prediction.classes,
+    };
   }
   const target = model.preprocessor.target;
   const scale = target.task === "regression" ? target : { mean: 0, std: 1 };
-  return { actual: Float64Array.from(encoded.y, (v) => v * scale.std + scale.mean), predicted: prediction.values };
+  return {
+    actual: Float64Array.from(encoded.y, (v) => v * scale.std + scale.mean),
+    predicted: prediction.values,
+  };
 }
 
 function part(info: DataPartInfo) {
@@ -180,7 +213,9 @@ function changes(run: RunRecord | undefined, champion: LoadedModel | undefined):
     (key) => JSON.stringify(run.params[key]) !== JSON.stringify(championRun.data.params[key]),
   );
   if (changed.length > 0) {
-    out.push(`model parameters changed: ${changed.map((k) => `${k} ${JSON.stringify(championRun.data.params[k])} → ${JSON.stringify(run.params[k])}`).join(", ")}`);
+    out.push(
+      `model parameters changed: ${changed.map((k) => `${k} ${JSON.stringify(championRun.data.params[k])} → ${JSON.stringify(run.params[k])}`).join(", ")}`,
+    );
   }
   return out;
 }

@@ -33,7 +33,10 @@ export interface TrainProjectResult {
   trained: TrainedModel;
 }
 
-export async function trainProject(loaded: LoadedConfig, options: TrainProjectOptions): Promise<TrainProjectResult> {
+export async function trainProject(
+  loaded: LoadedConfig,
+  options: TrainProjectOptions,
+): Promise<TrainProjectResult> {
   const started = new Date();
   const { config } = loaded;
   const model = { ...config.model, ...options.params };
@@ -59,10 +62,16 @@ export async function trainProject(loaded: LoadedConfig, options: TrainProjectOp
     kind: options.kind ?? "train",
     status: "finished",
     params: { ...model },
-    history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, ...(h.valLoss === null ? {} : { valLoss: h.valLoss }) })),
+    history: trained.history.map((h) => ({
+      epoch: h.epoch,
+      loss: h.loss,
+      ...(h.valLoss === null ? {} : { valLoss: h.valLoss }),
+    })),
     metrics: {
       loss: last?.loss ?? Number.NaN,
-      ...(last?.valLoss == null ? {} : { val_loss: trained.history[trained.bestEpoch - 1]?.valLoss ?? last.valLoss }),
+      ...(last?.valLoss == null
+        ? {}
+        : { val_loss: trained.history[trained.bestEpoch - 1]?.valLoss ?? last.valLoss }),
       epochs: trained.epochs,
       best_epoch: trained.bestEpoch,
     },

@@ -11,7 +11,7 @@ import { inferSchema } from "../schema/index.js";
 import type { DataSchema } from "../schema/schema.js";
 import { Validator } from "../validate/index.js";
 import type { ValidationResult } from "../validate/schema.js";
-import type { RangeTask, RangeResult } from "./validate-worker.js";
+import type { RangeResult, RangeTask } from "./validate-worker.js";
 import { runWorker } from "./workers.js";
 
 export interface ValidateDataOptions {
@@ -34,7 +34,10 @@ const PARALLEL_MIN_BYTES = 8 << 20;
 const INFER_ROWS = 10_000;
 
 /** Validates and profiles one data location (a file, a glob or a URL). */
-export async function validateData(location: string, options: ValidateDataOptions): Promise<ValidationReport> {
+export async function validateData(
+  location: string,
+  options: ValidateDataOptions,
+): Promise<ValidationReport> {
   const sources = await openData(location, { ...options.read, cwd: options.cwd });
   const first = sources[0]!;
   const schemaInferred = options.schema === undefined;
@@ -54,7 +57,11 @@ export async function validateData(location: string, options: ValidateDataOption
   const fingerprint =
     fingerprints.length === 1 ? fingerprints[0]! : `sha256:${sha256(fingerprints.join("\n"))}`;
   const finished = profile.finish();
-  const result = validator.finish({ fingerprint, file: sources.map((s) => s.name).join(", "), profile: finished });
+  const result = validator.finish({
+    fingerprint,
+    file: sources.map((s) => s.name).join(", "),
+    profile: finished,
+  });
   return { ...result, profile: finished, schemaInferred };
 }
 
@@ -88,7 +95,8 @@ async function readOne(
   const workers = Math.max(1, options.workers ?? availableParallelism());
   if (file && source.format !== "jsonl" && source.format !== "parquet" && workers > 1) {
     const size = (await stat(file)).size;
-    if (size >= PARALLEL_MIN_BYTES) return readParallel(source, file, schema, validateOptions, workers, options);
+    if (size >= PARALLEL_MIN_BYTES)
+      return readParallel(source, file, schema, validateOptions, workers, options);
   }
   const validator = new Validator(schema, source.columns, validateOptions);
   const profile = new ProfileBuilder(source.columns);

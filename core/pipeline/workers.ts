@@ -11,7 +11,10 @@ import { type Location, UserError } from "../errors.js";
 export function workerScript(name: string): { url: URL; script?: string } {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith(".ts")) {
-    return { url: new URL("./ts-worker.mjs", import.meta.url), script: new URL(`./${name}.ts`, import.meta.url).href };
+    return {
+      url: new URL("./ts-worker.mjs", import.meta.url),
+      script: new URL(`./${name}.ts`, import.meta.url).href,
+    };
   }
   for (const dir of [path.dirname(here), path.dirname(path.dirname(here))]) {
     const candidate = path.join(dir, `${name}.js`);
@@ -57,7 +60,13 @@ export interface SerializedError {
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
     const extra = error as Error & { location?: unknown; exitCode?: number };
-    return { name: error.name, message: error.message, stack: error.stack, location: extra.location, exitCode: extra.exitCode };
+    return {
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
+      location: extra.location,
+      exitCode: extra.exitCode,
+    };
   }
   return { name: "Error", message: String(error) };
 }

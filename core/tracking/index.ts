@@ -16,7 +16,10 @@ export class RunStore {
 
   /** Ids sort by time: a run started later lists later. */
   static newId(now = new Date()): string {
-    return `${now.toISOString().replace(/[-:.TZ]/g, "").slice(0, 17)}-${randomBytes(3).toString("hex")}`;
+    return `${now
+      .toISOString()
+      .replace(/[-:.TZ]/g, "")
+      .slice(0, 17)}-${randomBytes(3).toString("hex")}`;
   }
 
   async save(record: RunRecord): Promise<void> {
@@ -42,8 +45,10 @@ export class RunStore {
   async get(id: string): Promise<RunRecord> {
     const runs = await this.list();
     const matches = runs.filter((run) => run.id === id || run.id.startsWith(id) || run.id.endsWith(id));
-    if (matches.length === 0) throw new UserError(`no run '${id}' in ${this.dir}; see 'modelgate runs list'`, { field: "run" });
-    if (matches.length > 1) throw new UserError(`'${id}' matches ${matches.length} runs; give more of the id`, { field: "run" });
+    if (matches.length === 0)
+      throw new UserError(`no run '${id}' in ${this.dir}; see 'modelgate runs list'`, { field: "run" });
+    if (matches.length > 1)
+      throw new UserError(`'${id}' matches ${matches.length} runs; give more of the id`, { field: "run" });
     return matches[0]!;
   }
 

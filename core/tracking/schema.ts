@@ -7,7 +7,11 @@ export const EpochRecord = z.object({
 });
 export type EpochRecord = z.infer<typeof EpochRecord>;
 
-const Fingerprint = z.object({ file: z.string(), rows: z.number().int().nonnegative(), fingerprint: z.string() });
+const Fingerprint = z.object({
+  file: z.string(),
+  rows: z.number().int().nonnegative(),
+  fingerprint: z.string(),
+});
 
 /** One tracked run: written by train, evaluate and each tuning trial; read by `runs list|show|compare`. */
 export const RunRecord = z.object({

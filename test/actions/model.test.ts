@@ -1,12 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startFakeResults, type FakeResults, unzip } from "../fake-github/artifacts.js";
+import { type FakeResults, startFakeResults, unzip } from "../fake-github/artifacts.js";
 import { runAction } from "../helpers/action.js";
 import { project } from "../helpers/cli.js";
 
 function rows(n: number, seed: number, flip = false): string {
   let s = seed;
-  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const random = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
   const lines = ["x1,x2,y"];
   for (let i = 0; i < n; i++) {
     const [a, b] = [random() * 2 - 1, random() * 2 - 1];
@@ -31,8 +34,16 @@ describe("actions train, evaluate and report (dist/, as the runner runs them)", 
   afterAll(() => results.close());
 
   test("train -> evaluate uploads the modelgate-report artifact -> report renders it", async () => {
-    const workspace = await project({ "modelgate.yml": config, "train.csv": rows(400, 7), "test.csv": rows(200, 9) });
-    const env = { ACTIONS_RUNTIME_TOKEN: results.token, ACTIONS_RESULTS_URL: results.url, GITHUB_SERVER_URL: "https://github.com" };
+    const workspace = await project({
+      "modelgate.yml": config,
+      "train.csv": rows(400, 7),
+      "test.csv": rows(200, 9),
+    });
+    const env = {
+      ACTIONS_RUNTIME_TOKEN: results.token,
+      ACTIONS_RESULTS_URL: results.url,
+      GITHUB_SERVER_URL: "https://github.com",
+    };
 
     const train = await runAction("train", { out: "model" }, { workspace, env });
     const evaluate = await runAction("evaluate", { model: train.outputs.model ?? "" }, { workspace, env });

@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { annotations, runAction } from "../helpers/action.js";
 import { project } from "../helpers/cli.js";
 
-const schema = "columns:\n  id: { type: integer }\n  age: { type: integer, max: 120 }\n  y: { type: category, values: [a, b] }\n";
+const schema =
+  "columns:\n  id: { type: integer }\n  age: { type: integer, max: 120 }\n  y: { type: category, values: [a, b] }\n";
 const config = "version: 1\nname: t\ndata:\n  train: data/train.csv\n  target: y\n  schema: schema.yml\n";
 
 describe("actions/validate (dist/validate.js, run as the runner runs it)", () => {
@@ -42,7 +43,11 @@ describe("actions/validate (dist/validate.js, run as the runner runs it)", () =>
   });
 
   test("the root action dispatches on `command`; an unknown one is a usage error", async () => {
-    const workspace = await project({ "modelgate.yml": config, "schema.yml": schema, "data/train.csv": "id,age,y\n1,1,a\n" });
+    const workspace = await project({
+      "modelgate.yml": config,
+      "schema.yml": schema,
+      "data/train.csv": "id,age,y\n1,1,a\n",
+    });
 
     const ok = await runAction("action", { command: "validate" }, { workspace });
     const bad = await runAction("action", { command: "frobnicate" }, { workspace });

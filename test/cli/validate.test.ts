@@ -12,7 +12,8 @@ const schema = [
   "  churned: { type: category, values: [yes, no] }",
   "",
 ].join("\n");
-const config = "version: 1\nname: t\ndata:\n  train: data.csv\n  target: churned\n  id: id\n  schema: schema.yml\n";
+const config =
+  "version: 1\nname: t\ndata:\n  train: data.csv\n  target: churned\n  id: id\n  schema: schema.yml\n";
 
 describe("modelgate validate", () => {
   test("valid data exits 0 and prints the contract's result shape", async () => {
@@ -45,7 +46,9 @@ describe("modelgate validate", () => {
 
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout);
-    const at = Object.fromEntries(json.errors.map((e: { check: string; lines: number[] }) => [e.check, e.lines]));
+    const at = Object.fromEntries(
+      json.errors.map((e: { check: string; lines: number[] }) => [e.check, e.lines]),
+    );
     expect(at).toMatchObject({
       max: [3],
       type: [4, 6],
@@ -61,7 +64,11 @@ describe("modelgate validate", () => {
 
   test("--max-errors caps the lines listed but not the count", async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `${i + 1},200,basic,no`);
-    const dir = await project({ "data.csv": [header, ...rows].join("\n"), "schema.yml": schema, "modelgate.yml": config });
+    const dir = await project({
+      "data.csv": [header, ...rows].join("\n"),
+      "schema.yml": schema,
+      "modelgate.yml": config,
+    });
 
     const result = await cli(["validate", "--json", "--max-errors", "5"], dir);
 
@@ -94,16 +101,19 @@ describe("modelgate validate", () => {
     ["an empty file", "", /empty file/, 1],
     ["non-UTF-8 bytes", Buffer.from([0x61, 0x0a, 0xff, 0xfe, 0x0a]), /UTF-8/, 1],
     ["an unterminated quote", 'a,b\n"open,1\n', /quote/, 1],
-  ] as const)("%s ends in a clear message naming the file, exit %s", async (_name, content, message, code) => {
-    const dir = await project({ "data.csv": content });
+  ] as const)(
+    "%s ends in a clear message naming the file, exit %s",
+    async (_name, content, message, code) => {
+      const dir = await project({ "data.csv": content });
 
-    const result = await cli(["validate", "--data", "data.csv"], dir);
+      const result = await cli(["validate", "--data", "data.csv"], dir);
 
-    expect(result.code).toBe(code);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).toContain("data.csv");
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+      expect(result.code).toBe(code);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain("data.csv");
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   test("a header-only file fails the rows check", async () => {
     const dir = await project({ "data.csv": `${header}\n`, "schema.yml": schema, "modelgate.yml": config });
@@ -118,7 +128,11 @@ describe("modelgate validate", () => {
     ["a missing file", ["validate", "--data", "nope.csv"], /nope\.csv.*no such file/],
     ["a directory instead of a file", ["validate", "--data", "sub"], /sub.*directory/],
     ["an unknown flag", ["validate", "--colour"], /--colour/],
-    ["a bad --max-errors", ["validate", "--data", "x.csv", "--max-errors", "lots"], /--max-errors.*whole number/],
+    [
+      "a bad --max-errors",
+      ["validate", "--data", "x.csv", "--max-errors", "lots"],
+      /--max-errors.*whole number/,
+    ],
   ])("%s is a usage error (exit 2) naming it", async (_name, args, message) => {
     const dir = await project({ "sub/keep": "" });
 
@@ -144,7 +158,8 @@ describe("modelgate (top level)", () => {
     const result = await cli(["--help"], process.cwd());
 
     expect(result.code).toBe(0);
-    for (const name of ["validate", "schema", "profile", "diff", "run"]) expect(result.stdout).toContain(`  ${name}`);
+    for (const name of ["validate", "schema", "profile", "diff", "run"])
+      expect(result.stdout).toContain(`  ${name}`);
   });
 
   test("an unknown command exits 2", async () => {

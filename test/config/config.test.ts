@@ -22,7 +22,12 @@ describe("parseConfig", () => {
   test("fills the documented defaults", () => {
     const config = parseConfig(minimal);
 
-    expect(config.model).toMatchObject({ hidden: [64, 32], epochs: 50, earlyStopping: { patience: 5 }, backend: "auto" });
+    expect(config.model).toMatchObject({
+      hidden: [64, 32],
+      epochs: 50,
+      earlyStopping: { patience: 5 },
+      backend: "auto",
+    });
     expect(config.data.split).toEqual({ test: 0.2, seed: 42, stratify: true });
     expect(config.significance).toBe(0.05);
     expect(config.github.workflows.retrain).toBe("modelgate.yml");

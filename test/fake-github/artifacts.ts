@@ -27,7 +27,10 @@ export async function startFakeResults(): Promise<FakeResults> {
     };
     if (url.pathname.endsWith("/CreateArtifact")) {
       const { name } = JSON.parse(body.toString()) as { name: string };
-      return json(200, { ok: true, signedUploadUrl: `http://${req.headers.host}/blob/${encodeURIComponent(name)}?sig=x` });
+      return json(200, {
+        ok: true,
+        signedUploadUrl: `http://${req.headers.host}/blob/${encodeURIComponent(name)}?sig=x`,
+      });
     }
     if (url.pathname.endsWith("/FinalizeArtifact")) {
       return json(200, { ok: true, artifactId: String(artifacts.size) });
@@ -37,10 +40,17 @@ export async function startFakeResults(): Promise<FakeResults> {
       const comp = url.searchParams.get("comp");
       if (comp === "block") blocks.set(`${name}/${url.searchParams.get("blockid")}`, body);
       else if (comp === "blocklist") {
-        const ids = [...body.toString().matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)</g)].map((m) => m[1]!);
+        const ids = [...body.toString().matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)</g)].map(
+          (m) => m[1]!,
+        );
         artifacts.set(name, Buffer.concat(ids.map((id) => blocks.get(`${name}/${id}`) ?? Buffer.alloc(0))));
       } else artifacts.set(name, body);
-      res.writeHead(201, { etag: '"1"', "last-modified": new Date().toUTCString(), "x-ms-request-id": "1", "x-ms-version": "2024-05-04" });
+      res.writeHead(201, {
+        etag: '"1"',
+        "last-modified": new Date().toUTCString(),
+        "x-ms-request-id": "1",
+        "x-ms-version": "2024-05-04",
+      });
       return res.end();
     }
     json(404, { msg: `no fake for ${req.method} ${url.pathname}` });

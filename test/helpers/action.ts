@@ -45,9 +45,13 @@ export async function runAction(
     RUNNER_TEMP: temp,
     ...options.env,
   };
-  for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] = value;
+  for (const [key, value] of Object.entries(inputs))
+    env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] = value;
 
-  const child = spawn(process.execPath, [path.join(repoRoot, "dist", `${name}.js`)], { cwd: options.workspace, env });
+  const child = spawn(process.execPath, [path.join(repoRoot, "dist", `${name}.js`)], {
+    cwd: options.workspace,
+    env,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -71,9 +75,16 @@ function parseOutputFile(text: string): Record<string, string> {
 }
 
 /** The `::error file=...,line=...::message` annotations an action printed. */
-export function annotations(stdout: string): Array<{ level: string; file?: string; line?: number; message: string }> {
+export function annotations(
+  stdout: string,
+): Array<{ level: string; file?: string; line?: number; message: string }> {
   return [...stdout.matchAll(/^::(error|warning|notice)(?: ([^:]*))?::(.*)$/gm)].map((m) => {
-    const props = Object.fromEntries((m[2] ?? "").split(",").filter(Boolean).map((p) => p.split("=") as [string, string]));
+    const props = Object.fromEntries(
+      (m[2] ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((p) => p.split("=") as [string, string]),
+    );
     return {
       level: m[1]!,
       file: props.file,

@@ -51,7 +51,9 @@ describe("train and evaluate through the CLI", () => {
 
   test("train writes the model folder and a tracked run", async () => {
     const files = await Promise.all(
-      ["model.json", "weights.bin", "modelgate.json", "profile.json"].map((f) => readFile(path.join(champion, f))),
+      ["model.json", "weights.bin", "modelgate.json", "profile.json"].map((f) =>
+        readFile(path.join(champion, f)),
+      ),
     );
 
     const runs = await cli(["runs", "list", "--json"], dir);
@@ -98,7 +100,9 @@ describe("train and evaluate through the CLI", () => {
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.passed).toBe(false);
-    const failed = report.gates.filter((g: { passed: boolean }) => !g.passed).map((g: { rule: string }) => g.rule);
+    const failed = report.gates
+      .filter((g: { passed: boolean }) => !g.passed)
+      .map((g: { rule: string }) => g.rule);
     expect(failed).toEqual(["min", "maxDrop"]);
     const markdown = await readFile(path.join(weak, "out/report.md"), "utf8");
     expect(markdown).toContain("❌");
@@ -126,10 +130,19 @@ describe("train and evaluate through the CLI", () => {
   });
 
   test.each([
-    ["a target column that does not exist", { "modelgate.yml": config().replace("target: y", "target: label") }, /target column 'label'/],
+    [
+      "a target column that does not exist",
+      { "modelgate.yml": config().replace("target: y", "target: label") },
+      /target column 'label'/,
+    ],
     ["a single-class target", { "train.csv": table(100, 3, { labels: () => "yes" }) }, /class/],
   ])("%s: exit 2 with a clear message", async (_name, files, message) => {
-    const bad = await project({ "modelgate.yml": config(), "train.csv": table(100, 1), "test.csv": table(50, 2), ...files });
+    const bad = await project({
+      "modelgate.yml": config(),
+      "train.csv": table(100, 1),
+      "test.csv": table(50, 2),
+      ...files,
+    });
 
     const result = await cli(["train", "--out", "m"], bad);
 
@@ -153,7 +166,11 @@ describe("train and evaluate through the CLI", () => {
   });
 
   test("a corrupted weights.bin is refused naming the file", async () => {
-    const bad = await project({ "modelgate.yml": config(), "train.csv": table(100, 1), "test.csv": table(50, 2) });
+    const bad = await project({
+      "modelgate.yml": config(),
+      "train.csv": table(100, 1),
+      "test.csv": table(50, 2),
+    });
     await cli(["train", "--out", "m"], bad);
     await truncate(path.join(bad, "m/weights.bin"), 10);
 

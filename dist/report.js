@@ -1,0 +1,2 @@
+import { createRequire as __mgCreateRequire } from "node:module"; import { fileURLToPath as __mgFileURLToPath } from "node:url"; const require = __mgCreateRequire(import.meta.url); const __filename = __mgFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
+import{a as r}from"./chunks/chunk-3RQEZKDK.js";import"./chunks/chunk-VXSNRCTM.js";import"./chunks/chunk-PB2CTZ6U.js";import{q as o}from"./chunks/chunk-CI6HZGA6.js";import"./chunks/chunk-VYNZUJ6K.js";import"./chunks/chunk-D3PIZVDW.js";await o(r);
