@@ -1,6 +1,8 @@
+import { benchTrain } from "./train.js";
 import { benchValidate } from "./validate.js";
 
-const all: Record<string, () => Promise<void>> = { validate: benchValidate };
+// `npm run bench` runs all; `npm run bench -- validate train` runs some.
+const all: Record<string, () => Promise<void>> = { validate: benchValidate, train: benchTrain };
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {
   if (chosen.length > 0 && !chosen.includes(name)) continue;

@@ -2,8 +2,8 @@ import type { Logger } from "../core/ports.js";
 import type { Io } from "./context.js";
 
 /**
- * Logs go to stderr so stdout stays clean for --json. On a terminal progress redraws one line;
- * elsewhere (CI logs) each step prints once per 10% so logs stay short.
+ * Logs go to stderr so stdout stays clean for --json. On a terminal progress redraws one bar;
+ * elsewhere (CI logs) an epoch prints one line, and long row counts once per tenth.
  */
 export function consoleLogger(io: Io, options: { verbose?: boolean; quiet?: boolean } = {}): Logger {
   const tty = Boolean(io.stderr.isTTY);
@@ -39,9 +39,11 @@ export function consoleLogger(io: Io, options: { verbose?: boolean; quiet?: bool
         if (total && done >= total) write("");
         return;
       }
-      const decile = total ? Math.floor((10 * done) / total) : done;
-      if (lastShown.get(step) === decile) return;
-      lastShown.set(step, decile);
+      // Short loops (epochs) print every step; long ones (rows) once per tenth.
+      const mark =
+        total !== undefined && total <= 200 ? done : total ? Math.floor((10 * done) / total) : done;
+      if (lastShown.get(step) === mark) return;
+      lastShown.set(step, mark);
       write(`  ${step} ${done}${total ? `/${total}` : ""}`);
     },
   };
