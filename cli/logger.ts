@@ -39,9 +39,14 @@ export function consoleLogger(io: Io, options: { verbose?: boolean; quiet?: bool
         if (total && done >= total) write("");
         return;
       }
-      // Short loops (epochs) print every step; long ones (rows) once per tenth.
+      // Short loops (epochs) print every step, long ones once per tenth; unknown totals are row
+      // counts, printed once per 100,000.
       const mark =
-        total !== undefined && total <= 200 ? done : total ? Math.floor((10 * done) / total) : done;
+        total === undefined
+          ? Math.floor(done / 100_000)
+          : total <= 200
+            ? done
+            : Math.floor((10 * done) / total);
       if (lastShown.get(step) === mark) return;
       lastShown.set(step, mark);
       write(`  ${step} ${done}${total ? `/${total}` : ""}`);
