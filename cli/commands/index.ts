@@ -1,6 +1,7 @@
 import type { Command } from "../context.js";
 import { diffCommand, profileCommand, schemaCommand } from "./data.js";
 import { evaluateCommand, reportCommand, trainCommand } from "./model.js";
+import { registryCommand } from "./registry.js";
 import { runCommand } from "./run.js";
 import { runsCommand } from "./runs.js";
 import { validateCommand } from "./validate.js";
@@ -16,6 +17,7 @@ export const commands = new Map<string, Command>(
     evaluateCommand,
     reportCommand,
     runsCommand,
+    registryCommand,
     runCommand,
   ].map((c) => [c.name, c]),
 );

@@ -9,6 +9,7 @@ import { gitInfo } from "../../core/tracking/git.js";
 import { RunStore } from "../../core/tracking/index.js";
 import { printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
 import type { Command, Context } from "../context.js";
+import { championFor } from "./champion.js";
 
 export function storeRoot(loaded: LoadedConfig): string {
   return path.resolve(loaded.root, loaded.config.registry.path);
@@ -45,7 +46,7 @@ export const evaluateCommand: Command = {
   usage: "evaluate --model DIR [--champion DIR] [--data F] [--out F]",
   details: [
     "--out F writes the report JSON to F and report.md/report.html beside it.",
-    "Without --champion the model is judged by the absolute gates (min, max) only.",
+    "Without --champion the registry's champion alias is the baseline; without one, only absolute gates (min, max) apply.",
   ],
   flags: {
     model: { type: "string" },
@@ -60,11 +61,16 @@ export const evaluateCommand: Command = {
       throw new UserError("missing --model DIR (a folder written by 'modelgate train')", {
         field: "--model",
       });
-    const champion = stringFlag(flags, "champion");
+    const championFlag = stringFlag(flags, "champion");
+    // Without --champion the registry's champion alias is the baseline, when there is one.
+    const champion = championFlag
+      ? { dir: path.resolve(ctx.io.cwd, championFlag), label: undefined }
+      : await championFor(ctx, loaded);
     const { report } = await evaluateProject(loaded, {
       cwd: ctx.io.cwd,
       modelDir: path.resolve(ctx.io.cwd, modelDir),
-      championDir: champion ? path.resolve(ctx.io.cwd, champion) : undefined,
+      championDir: champion?.dir,
+      championLabel: champion?.label,
       data: stringFlag(flags, "data"),
       logger: ctx.logger,
       store: new RunStore(storeRoot(loaded)),

@@ -104,7 +104,7 @@ export const registryCommand: Command = {
   },
 };
 
-async function openStore(
+export async function openStore(
   ctx: Context,
   flags: Flags,
 ): Promise<{ store: RegistryStore; defaultName?: string }> {

@@ -1,13 +1,16 @@
 import path from "node:path";
+import type { LoadedConfig } from "../../core/config/index.js";
 import { ExitCode } from "../../core/errors.js";
 import { evaluateProject, writeReport } from "../../core/pipeline/evaluate.js";
 import { trainProject } from "../../core/pipeline/train.js";
+import { lineageFromModelDir } from "../../core/registry/index.js";
 import { gitInfo } from "../../core/tracking/git.js";
 import { RunStore } from "../../core/tracking/index.js";
 import { printJson, projectConfig } from "../common.js";
-import type { Command } from "../context.js";
+import type { Command, Context } from "../context.js";
 import { championFor } from "./champion.js";
 import { storeRoot, verdictLine } from "./model.js";
+import { openStore } from "./registry.js";
 import { validateCommand } from "./validate.js";
 
 export const runCommand: Command = {
@@ -18,6 +21,7 @@ export const runCommand: Command = {
   details: [
     "Writes the model and report.{json,md,html} under .modelgate/artifacts/<run id>/ and prints the gate verdict.",
     "The champion is the registry's 'champion' alias; without one, only absolute gates (min, max) apply.",
+    "The model is registered as a new version aliased 'challenger' (the first to pass becomes 'champion').",
   ],
   flags: {},
   async run(positionals, flags, ctx) {
@@ -35,7 +39,7 @@ export const runCommand: Command = {
     const store = new RunStore(storeRoot(loaded));
     const git = await gitInfo(loaded.root);
     const trained = await trainProject(loaded, { cwd: ctx.io.cwd, logger: ctx.logger, store, git });
-    const champion = await championFor(loaded, ctx.io.cwd);
+    const champion = await championFor(ctx, loaded);
     const { report } = await ctx.logger.group("evaluate", () =>
       evaluateProject(loaded, {
         cwd: ctx.io.cwd,
@@ -48,14 +52,37 @@ export const runCommand: Command = {
       }),
     );
     const files = await writeReport(path.join(path.dirname(trained.dir), "report.json"), report);
-    if (ctx.json) printJson(ctx, { model: trained.dir, report: files, result: report });
+    const registered = await register(ctx, loaded, trained.dir, report.passed, champion === undefined);
+    if (ctx.json) printJson(ctx, { model: trained.dir, registered, report: files, result: report });
     else {
       const rel = (f: string) => path.relative(ctx.io.cwd, f);
       ctx.io.stdout.write(
-        `model   ${rel(trained.dir)}\nreport  ${rel(files.markdown)}\n        ${rel(files.html)}\n`,
+        `model   ${rel(trained.dir)}\n        registered as ${registered}\nreport  ${rel(files.markdown)}\n        ${rel(files.html)}\n`,
       );
       ctx.io.stdout.write(verdictLine(report));
     }
     return report.passed ? ExitCode.ok : ExitCode.checkFailed;
   },
 };
+
+/**
+ * Every run's model becomes a registry version aliased `challenger`. The first one that passes its
+ * gates while there is no champion becomes the champion, so the next run has a baseline.
+ */
+async function register(
+  ctx: Context,
+  loaded: LoadedConfig,
+  dir: string,
+  passed: boolean,
+  noChampion: boolean,
+): Promise<string> {
+  const { store } = await openStore(ctx, {});
+  const name = loaded.config.name;
+  const version = await store.register(name, dir, await lineageFromModelDir(dir));
+  await store.setAlias(name, "challenger", version.version, { reason: "modelgate run" });
+  if (passed && noChampion) {
+    await store.setAlias(name, "champion", version.version, { reason: "first model to pass the gates" });
+    return `${name} v${version.version}, now the champion`;
+  }
+  return `${name} v${version.version}, challenger`;
+}
