@@ -1,8 +1,13 @@
+import { benchServe } from "./serve.js";
 import { benchTrain } from "./train.js";
 import { benchValidate } from "./validate.js";
 
 // `npm run bench` runs all; `npm run bench -- validate train` runs some.
-const all: Record<string, () => Promise<void>> = { validate: benchValidate, train: benchTrain };
+const all: Record<string, () => Promise<void>> = {
+  validate: benchValidate,
+  train: benchTrain,
+  serve: benchServe,
+};
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {
   if (chosen.length > 0 && !chosen.includes(name)) continue;

@@ -4,6 +4,7 @@ import { evaluateCommand, reportCommand, trainCommand } from "./model.js";
 import { registryCommand } from "./registry.js";
 import { runCommand } from "./run.js";
 import { runsCommand } from "./runs.js";
+import { serveCommand } from "./serve.js";
 import { validateCommand } from "./validate.js";
 
 /** Every command, in the order `--help` lists them. */
@@ -18,6 +19,7 @@ export const commands = new Map<string, Command>(
     reportCommand,
     runsCommand,
     registryCommand,
+    serveCommand,
     runCommand,
   ].map((c) => [c.name, c]),
 );

@@ -1,18 +1,24 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { ExitCode, UserError } from "../../core/errors.js";
 import type { ModelManifest } from "../../core/model/index.js";
 import { createModelServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from "../../core/serve/index.js";
 import { intFlag, projectConfig, stringFlag } from "../common.js";
-import type { Command } from "../context.js";
+import type { Command, Context } from "../context.js";
+import { openStore } from "./registry.js";
 
 export const serveCommand: Command = {
   name: "serve",
   summary: "serve a model over HTTP (TF Serving v1, Open Inference Protocol v2, MLflow, /metrics)",
-  usage: "serve --model DIR [--port 8080] [--host 127.0.0.1] [--name NAME] [--log FILE] [--max-body BYTES]",
+  usage:
+    "serve (--model DIR | --alias ALIAS) [--port 8080] [--host 127.0.0.1] [--name NAME] [--log FILE] [--max-body BYTES]",
   details: [
     "Raw feature values go in; the preprocessing saved with the model is applied. NAME defaults to the",
     "config's name, else 'model'. --log appends every prediction to FILE as JSON Lines (rotated at 100 MiB).",
     "Ctrl-C or SIGTERM finishes the requests in flight and stops; SIGHUP reloads the model folder.",
+    "--alias serves the registry version an alias (champion, ...) points at, and follows the alias when",
+    "it moves (checked every --poll seconds, default 30, and on SIGHUP).",
   ],
   flags: {
     model: { type: "string" },
@@ -21,19 +27,28 @@ export const serveCommand: Command = {
     name: { type: "string" },
     log: { type: "string" },
     "max-body": { type: "string" },
+    alias: { type: "string" },
+    poll: { type: "string" },
   },
   async run(_positionals, flags, ctx) {
     const model = stringFlag(flags, "model");
-    if (!model)
-      throw new UserError("missing --model DIR (a folder written by `modelgate train`)", {
+    const alias = stringFlag(flags, "alias");
+    if (!model && !alias)
+      throw new UserError("missing --model DIR (a folder written by `modelgate train`) or --alias NAME", {
         field: "--model",
       });
     const port = intFlag(flags, "port", { min: 0, fallback: DEFAULT_PORT })!;
     if (port > 65535) throw new UserError(`expected a port up to 65535, found ${port}`, { field: "--port" });
     const name = stringFlag(flags, "name") ?? (await projectConfig(ctx, false))?.config.name ?? "model";
     const log = stringFlag(flags, "log");
+    const source = alias
+      ? {
+          loader: await aliasLoader(ctx, name, alias),
+          pollIntervalMs: 1000 * (intFlag(flags, "poll", { fallback: 30 }) ?? 30),
+        }
+      : { modelDir: path.resolve(ctx.io.cwd, model!) };
     const server = await createModelServer({
-      modelDir: path.resolve(ctx.io.cwd, model),
+      ...source,
       name,
       logger: ctx.logger,
       host: stringFlag(flags, "host") ?? "127.0.0.1",
@@ -49,7 +64,7 @@ export const serveCommand: Command = {
       () => server.close(),
       () =>
         server.reload().then(
-          () => ctx.logger.info(`reloaded ${model}: version ${server.model().version}`),
+          () => ctx.logger.info(`reloaded ${model ?? alias}: version ${server.model().version}`),
           (error: unknown) =>
             ctx.logger.error(`reload failed, still serving the old model: ${(error as Error).message}`),
         ),
@@ -57,6 +72,23 @@ export const serveCommand: Command = {
     return ExitCode.ok;
   },
 };
+
+/** Downloads the version an alias points at; the server polls it and reloads when the alias moves. */
+async function aliasLoader(ctx: Context, name: string, alias: string) {
+  const { store } = await openStore(ctx, {});
+  let current: { dir: string; version: string } | undefined;
+  return async () => {
+    const version = await store.get(name, alias);
+    if (current?.version === String(version.version)) return current;
+    const dir = await store.download(
+      name,
+      String(version.version),
+      await mkdtemp(path.join(tmpdir(), "mg-serve-")),
+    );
+    current = { dir, version: String(version.version) };
+    return current;
+  };
+}
 
 /** Resolves after SIGINT/SIGTERM and a graceful close; SIGHUP reloads meanwhile. */
 function untilStopped(close: () => Promise<void>, reload: () => Promise<void>): Promise<void> {
