@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { UserError } from "../core/errors.js";
 import { evaluateAction } from "./evaluate/run.js";
+import { publishAction } from "./publish/run.js";
 import { reportAction } from "./report/run.js";
 import { runAction } from "./runtime.js";
 import { trainAction } from "./train/run.js";
@@ -12,6 +13,7 @@ const commands: Record<string, () => Promise<number>> = {
   train: trainAction,
   evaluate: evaluateAction,
   report: reportAction,
+  publish: publishAction,
 };
 
 await runAction(async () => {

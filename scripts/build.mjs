@@ -15,6 +15,7 @@ export const entryPoints = {
   train: "actions/train/main.ts",
   evaluate: "actions/evaluate/main.ts",
   report: "actions/report/main.ts",
+  publish: "actions/publish/main.ts",
   "validate-worker": "core/pipeline/validate-worker.ts",
 };
 

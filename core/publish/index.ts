@@ -1,0 +1,154 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { UserError } from "../errors.js";
+import { loadModel } from "../model/index.js";
+import type { Logger } from "../ports.js";
+import { collectModelFiles } from "../registry/files.js";
+import {
+  type GitHubClient,
+  lineageFromModelDir,
+  type ModelVersion,
+  type RegistryStore,
+} from "../registry/index.js";
+import type { Report } from "../report/index.js";
+import { renderModelCard } from "./card.js";
+import { tarGz } from "./tar.js";
+
+export { renderModelCard } from "./card.js";
+export { tarGz } from "./tar.js";
+
+export interface PublishOptions {
+  client: GitHubClient;
+  owner: string;
+  repo: string;
+  tag: string;
+  modelDir: string;
+  name: string;
+  store: RegistryStore;
+  /** Moved to the published version (default champion). */
+  alias?: string;
+  report?: Report;
+  logger: Logger;
+  actor?: string;
+}
+
+export interface PublishResult {
+  version: number;
+  registered: boolean;
+  aliasMoved: boolean;
+  assets: Array<{ name: string; uploaded: boolean; size: number }>;
+}
+
+const Asset = z.object({ id: z.number(), name: z.string(), size: z.number(), digest: z.string().nullish() });
+const Release = z.object({
+  id: z.number(),
+  upload_url: z.string().url(),
+  html_url: z.string().optional(),
+  assets: z.array(Asset),
+});
+
+/**
+ * Publishes a model with a release: registers it (or finds the identical version already there),
+ * uploads the packed model and its card as release assets, moves the alias. Every step checks
+ * before it writes, so running it again for the same release changes nothing.
+ */
+export async function publishModel(options: PublishOptions): Promise<PublishResult> {
+  const { client, owner, repo, name, store, logger } = options;
+  const alias = options.alias ?? "champion";
+  // The release is looked up first: a wrong tag should fail before anything is written.
+  const release = await getRelease(client, owner, repo, options.tag);
+  const loaded = await loadModel(options.modelDir, { logger });
+  const files = await collectModelFiles(options.modelDir);
+  const contents = await Promise.all(
+    files.map(async (f) => ({ name: f.path, data: await readFile(f.absolute) })),
+  );
+  const hashes = new Map(contents.map((f) => [f.name, createHash("sha256").update(f.data).digest("hex")]));
+
+  const existing = await findIdentical(store, name, hashes);
+  const version =
+    existing ??
+    (await store.register(name, options.modelDir, {
+      ...(await lineageFromModelDir(options.modelDir)),
+      source: `release ${options.tag}`,
+    }));
+  logger.info(
+    existing ? `${name} v${version.version} is already registered` : `registered ${name} v${version.version}`,
+  );
+  const aliases = await store.aliases(name);
+  const aliasMoved = aliases[alias] !== version.version;
+  if (aliasMoved) {
+    await store.setAlias(name, alias, version.version, {
+      by: options.actor,
+      reason: `release ${options.tag}`,
+    });
+    logger.info(`${alias} -> ${name} v${version.version}`);
+  }
+
+  const card = renderModelCard({
+    name,
+    manifest: loaded.manifest,
+    version,
+    report: options.report,
+    release: options.tag,
+  });
+  loaded.model.dispose();
+  const assets = [
+    { name: `${name}-model.tar.gz`, data: tarGz(contents), type: "application/gzip" },
+    { name: `${name}-model-card.md`, data: Buffer.from(card), type: "text/markdown" },
+  ];
+  const result: PublishResult["assets"] = [];
+  for (const asset of assets) {
+    const digest = `sha256:${createHash("sha256").update(asset.data).digest("hex")}`;
+    const current = release.assets.find((a) => a.name === asset.name);
+    const same =
+      current && current.size === asset.data.length && (current.digest == null || current.digest === digest);
+    if (same) {
+      result.push({ name: asset.name, uploaded: false, size: asset.data.length });
+      continue;
+    }
+    if (current)
+      await client.request("DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        owner,
+        repo,
+        asset_id: current.id,
+      });
+    await client.request({
+      method: "POST",
+      url: release.upload_url,
+      name: asset.name,
+      data: asset.data,
+      headers: { "content-type": asset.type, "content-length": asset.data.length },
+    });
+    result.push({ name: asset.name, uploaded: true, size: asset.data.length });
+    logger.info(`uploaded ${asset.name} (${asset.data.length} bytes) to release ${options.tag}`);
+  }
+  return { version: version.version, registered: existing === undefined, aliasMoved, assets: result };
+}
+
+async function findIdentical(
+  store: RegistryStore,
+  name: string,
+  hashes: Map<string, string>,
+): Promise<ModelVersion | undefined> {
+  const versions = await store.list(name).catch(() => []);
+  return versions.find(
+    (v) => v.files.length === hashes.size && v.files.every((f) => hashes.get(f.path) === f.sha256),
+  );
+}
+
+async function getRelease(client: GitHubClient, owner: string, repo: string, tag: string) {
+  try {
+    const response = await client.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", {
+      owner,
+      repo,
+      tag,
+    });
+    return Release.parse(response.data);
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) {
+      throw new UserError(`no release with tag '${tag}' in ${owner}/${repo}`, { field: "tag" });
+    }
+    throw error;
+  }
+}
