@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { UserError } from "../core/errors.js";
+import { driftAction } from "./drift/run.js";
 import { evaluateAction } from "./evaluate/run.js";
 import { publishAction } from "./publish/run.js";
 import { reportAction } from "./report/run.js";
@@ -14,6 +15,7 @@ const commands: Record<string, () => Promise<number>> = {
   evaluate: evaluateAction,
   report: reportAction,
   publish: publishAction,
+  drift: driftAction,
 };
 
 await runAction(async () => {

@@ -46,7 +46,7 @@ export async function benchBot(): Promise<void> {
   await bot.idle();
 
   const latencies: number[] = [];
-  for (let i = 0; i < ROUND_TRIPS; i++) {
+  for (let i = 1; i <= ROUND_TRIPS; i++) {
     const replied = new Promise<void>((resolve) => waiting.set(i, resolve));
     const started = performance.now();
     await deliver(bot, "issue_comment", help(i));

@@ -16,6 +16,7 @@ export const entryPoints = {
   evaluate: "actions/evaluate/main.ts",
   report: "actions/report/main.ts",
   publish: "actions/publish/main.ts",
+  drift: "actions/drift/main.ts",
   "validate-worker": "core/pipeline/validate-worker.ts",
 };
 

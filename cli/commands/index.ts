@@ -1,5 +1,6 @@
 import type { Command } from "../context.js";
 import { diffCommand, profileCommand, schemaCommand } from "./data.js";
+import { driftCommand } from "./drift.js";
 import { evaluateCommand, reportCommand, trainCommand } from "./model.js";
 import { registryCommand } from "./registry.js";
 import { runCommand } from "./run.js";
@@ -17,6 +18,7 @@ export const commands = new Map<string, Command>(
     trainCommand,
     evaluateCommand,
     reportCommand,
+    driftCommand,
     runsCommand,
     registryCommand,
     serveCommand,

@@ -1,0 +1,173 @@
+import type { ColumnProfile, DatasetProfile } from "../profile/index.js";
+import { chartOf } from "./chart.js";
+import { effectSize, MIN_EFFECT } from "./effect.js";
+import { driftMethods } from "./methods/index.js";
+import type { DriftColumn, DriftMethodName, DriftResult, MethodName, SideStats } from "./schema.js";
+import type { ColumnView, DriftMethod } from "./view.js";
+import { columnView, comparedAs, unionDistinct } from "./views.js";
+
+export interface CompareOptions {
+  /** Default auto: Evidently's choice by reference size, column kind and distinct values. */
+  method?: DriftMethodName;
+  /** Dataset drift when at least this share of the tested columns drifted (default 0.5). */
+  threshold?: number;
+  /** Per-column threshold instead of the method's default (p-value or distance). */
+  columnThreshold?: number;
+  /** Replaces every column's minimum effect; 0 lets significance alone decide. */
+  minEffect?: number;
+  /** Only these columns (default: every reference column). */
+  columns?: string[];
+  /** Never compared (the target, the id). */
+  exclude?: string[];
+  /** Exact sorted finite values per column, where reading raw data kept them. */
+  sorted?: { reference?: Map<string, Float64Array>; current?: Map<string, Float64Array> };
+}
+
+/** Evidently's cut between "small" data (tests) and "large" data (distances). */
+export const SMALL_REFERENCE = 1000;
+const UNSEEN_LISTED = 10;
+
+/** Evidently's default test for a column (see its stattests/registry.py). */
+export function autoMethod(
+  as: "numeric" | "categorical",
+  referenceSize: number,
+  distinct: number,
+): MethodName {
+  if (referenceSize <= SMALL_REFERENCE) {
+    if (as === "numeric" && distinct > 5) return "ks";
+    return distinct > 2 ? "chisquare" : "z";
+  }
+  return as === "numeric" && distinct > 5 ? "wasserstein" : "jensenshannon";
+}
+
+/** Column-by-column drift of `current` against `reference`, then the dataset verdict. */
+export function compareProfiles(
+  reference: DatasetProfile,
+  current: DatasetProfile,
+  options: CompareOptions = {},
+): DriftResult {
+  const method = options.method ?? "auto";
+  const threshold = options.threshold ?? 0.5;
+  const excluded = new Set(options.exclude ?? []);
+  const wanted = (options.columns ?? Object.keys(reference.columns)).filter((c) => !excluded.has(c));
+  const missingColumns = wanted.filter((c) => !(c in current.columns));
+  const newColumns = Object.keys(current.columns).filter(
+    (c) => !(c in reference.columns) && !excluded.has(c),
+  );
+  const columns: DriftColumn[] = [];
+  const skipped: DriftResult["skipped"] = [];
+  for (const name of wanted) {
+    const ref = reference.columns[name];
+    const cur = current.columns[name];
+    if (!ref) {
+      skipped.push({ column: name, reason: "not in the reference" });
+      continue;
+    }
+    if (!cur) continue;
+    const outcome = compareColumn(name, ref, cur, method, options);
+    if ("skip" in outcome) skipped.push({ column: name, reason: outcome.skip });
+    else columns.push(outcome);
+  }
+  const drifted = columns.filter((c) => c.drift).length;
+  const share = columns.length > 0 ? drifted / columns.length : 0;
+  return {
+    drift: columns.length > 0 && share >= threshold,
+    share,
+    threshold,
+    method,
+    rows: { reference: reference.rows, current: current.rows },
+    columns,
+    missingColumns,
+    newColumns,
+    skipped,
+  };
+}
+
+export function compareColumn(
+  name: string,
+  ref: ColumnProfile,
+  cur: ColumnProfile,
+  method: DriftMethodName,
+  options: Pick<CompareOptions, "columnThreshold" | "minEffect" | "sorted">,
+): DriftColumn | { skip: string } {
+  const kind = comparedAs(ref);
+  if (!kind) return { skip: `${ref.kind} column: not compared` };
+  const a = columnView(ref, kind, options.sorted?.reference?.get(name), "the reference");
+  if ("skip" in a) return a;
+  const b = columnView(cur, kind, options.sorted?.current?.get(name), "current");
+  if ("skip" in b) return b;
+  const chosen = pickMethod(method, kind, ref, cur, a.view, b.view);
+  // A numeric column with few values is compared by value counts, as Evidently does.
+  const as = chosen.accepts.includes(kind) ? kind : "categorical";
+  if (as === "categorical" && (!a.view.counts || !b.view.counts)) {
+    return { skip: `${chosen.name} needs value counts, and the column has too many distinct values` };
+  }
+  const result = chosen.compare(a.view, b.view, as);
+  const columnThreshold = options.columnThreshold ?? chosen.defaultThreshold;
+  const effect = effectSize(a.view, b.view, as);
+  const minEffect = options.minEffect ?? MIN_EFFECT[effect.measure];
+  const significant =
+    chosen.kind === "test" ? (result.pValue ?? 1) < columnThreshold : result.statistic >= columnThreshold;
+  // Distances are effect sizes themselves; only a p-value needs the effect beside it.
+  const drift = significant && (chosen.kind === "distance" || effect.value >= minEffect);
+  const chart = chartOf(a.view, b.view, as);
+  const unseen = kind === "categorical" ? unseenValues(a.view, b.view) : [];
+  return {
+    column: name,
+    kind,
+    method: chosen.name,
+    statistic: finite(result.statistic),
+    ...(result.pValue === undefined ? {} : { pValue: result.pValue }),
+    threshold: columnThreshold,
+    drift,
+    effectSize: finite(effect.value),
+    effectMeasure: effect.measure,
+    minEffect,
+    source: result.source,
+    reference: sideStats(ref),
+    current: sideStats(cur),
+    ...(unseen.length > 0 ? { unseen } : {}),
+    ...(chart ? { chart } : {}),
+  };
+}
+
+function pickMethod(
+  method: DriftMethodName,
+  kind: "numeric" | "categorical",
+  ref: ColumnProfile,
+  cur: ColumnProfile,
+  a: ColumnView,
+  b: ColumnView,
+): DriftMethod {
+  const distinct = unionDistinct(ref, cur, a, b);
+  const named = method === "auto" ? undefined : driftMethods.get(method);
+  // A method that cannot read this kind of column (ks on categories) leaves it to the automatic choice.
+  const usable =
+    named && (named.accepts.includes(kind) || (named.accepts.includes("categorical") && a.counts));
+  if (named && usable && !(named.name === "z" && distinct > 2)) return named;
+  return driftMethods.get(autoMethod(kind, a.n, distinct))!;
+}
+
+function unseenValues(a: ColumnView, b: ColumnView): Array<{ value: string; count: number }> {
+  return [...(b.counts ?? [])]
+    .filter(([value]) => !a.counts?.has(value))
+    .map(([value, count]) => ({ value, count }))
+    .sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : 1))
+    .slice(0, UNSEEN_LISTED);
+}
+
+function sideStats(profile: ColumnProfile): SideStats {
+  return {
+    count: profile.count,
+    missing: profile.missing,
+    nan: profile.nan,
+    inf: profile.inf,
+    ...(profile.numeric ? { mean: profile.numeric.mean, std: profile.numeric.std } : {}),
+  };
+}
+
+/** JSON has no Infinity: an infinite statistic (an unseen category under chi-squared) is written as the largest number. */
+function finite(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  return Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, x));
+}

@@ -1,0 +1,14 @@
+import { ksPValue, ksStatistic } from "../numeric.js";
+import type { DriftMethod } from "../view.js";
+
+/** Two-sample Kolmogorov-Smirnov test (scipy.stats.ks_2samp, two-sided). */
+export const ks: DriftMethod = {
+  name: "ks",
+  kind: "test",
+  defaultThreshold: 0.05,
+  accepts: ["numeric"],
+  compare(reference, current) {
+    const { d, exact } = ksStatistic(reference, current);
+    return { statistic: d, pValue: ksPValue(d, reference.n, current.n), source: exact ? "exact" : "sketch" };
+  },
+};

@@ -1,0 +1,61 @@
+import type { QuantileSketch } from "../profile/index.js";
+
+/**
+ * One side of one column, as every drift method reads it: a numeric column carries its quantile sketch
+ * (and its sorted values when they were cheap to keep), a categorical one its exact value counts.
+ */
+export interface ColumnView {
+  /** Values compared: the finite numbers of a numeric column, the present cells of a categorical one. */
+  n: number;
+  /** Exact counts per value (categorical; numeric only when every distinct value was listed). */
+  counts?: Map<string, number>;
+  sketch?: QuantileSketch;
+  /** Every finite value, ascending; only when the data was read raw and small enough to keep. */
+  sorted?: Float64Array;
+  mean?: number;
+  /** Sample standard deviation (n - 1). */
+  std?: number;
+}
+
+export type MethodKind = "test" | "distance";
+
+export interface MethodOutcome {
+  statistic: number;
+  pValue?: number;
+  /** Whether the statistic came from exact values or from sketches. */
+  source: "exact" | "sketch";
+}
+
+/**
+ * A per-column drift method (a plug-in, see methods/index.ts). Tests flag drift when the p-value is
+ * below the threshold, distances when the statistic reaches it.
+ */
+export interface DriftMethod {
+  name: "ks" | "wasserstein" | "psi" | "jensenshannon" | "chisquare" | "z";
+  kind: MethodKind;
+  /** Evidently's defaults: 0.05 for p-values, 0.1 for distances. */
+  defaultThreshold: number;
+  /** Column kinds it can compare; numeric columns with few values may be compared as categories. */
+  accepts: ReadonlyArray<"numeric" | "categorical">;
+  compare(reference: ColumnView, current: ColumnView, as: "numeric" | "categorical"): MethodOutcome;
+}
+
+/** Sorted union of both sides' categories, so results never depend on Map insertion order. */
+export function categoryKeys(a: ColumnView, b: ColumnView): string[] {
+  const keys = new Set<string>([...(a.counts?.keys() ?? []), ...(b.counts?.keys() ?? [])]);
+  return [...keys].sort();
+}
+
+export function countsOf(view: ColumnView, keys: string[]): number[] {
+  return keys.map((key) => view.counts?.get(key) ?? 0);
+}
+
+export function requireCounts(view: ColumnView, method: string): Map<string, number> {
+  if (!view.counts) throw new Error(`${method}: column has no value counts`);
+  return view.counts;
+}
+
+export function requireSketch(view: ColumnView, method: string): QuantileSketch {
+  if (!view.sketch) throw new Error(`${method}: numeric column has no sketch`);
+  return view.sketch;
+}
