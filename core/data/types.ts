@@ -15,7 +15,27 @@ export interface Batch {
   lines: Int32Array;
   /** Rows whose cell count differs from the header's; kept out of `columns`. */
   ragged: RaggedRow[];
+  /**
+   * Only when `BatchOptions.typed` asked for it (CSV and TSV readers). Where `numbers[c]` is set,
+   * `numbers[c][r]` is row r's value when its cell is plain decimal text ([+-]digits[.digits], at most
+   * 15 digits; the value `+text` gives); otherwise it is NaN and `columns[c][r]` holds the cell.
+   * `columns[c]` holds nothing else then.
+   */
+  numbers?: (Float64Array | undefined)[];
+  /** Likewise for text: where `text[c]` is set, a code >= 0 stands for `text[c].values[code]`, -1 for `columns[c][r]`. */
+  text?: (TextCodes | undefined)[];
 }
+
+/** Dictionary-coded text cells: repeated values are read once and never allocated again. */
+export interface TextCodes {
+  /** Per row, an index into `values`, or -1. */
+  codes: Int32Array;
+  /** Shared by a reader's batches and only ever appended to, so a consumer may cache facts by code. */
+  values: readonly string[];
+}
+
+/** How a reader may type a column for its consumer; `undefined` keeps plain cells. */
+export type ColumnHint = "number" | "integer" | "text" | undefined;
 
 /** A record that could not be used as a row: wrong cell count (CSV), or not a JSON object / bad JSON (JSON Lines). */
 export interface RaggedRow {
@@ -40,6 +60,13 @@ export interface BatchOptions {
   /** Rows per batch (default 8192). */
   batchSize?: number;
   signal?: AbortSignal;
+  /**
+   * Per header column, typed views to add to each batch (see `Batch.numbers` and `Batch.text`);
+   * "integer" is "number" that leaves text with a decimal point in `columns`. Readers may ignore it.
+   * A typed batch's `lines`, `numbers` and `text.codes` are refilled once the next batch is asked
+   * for: use a batch before asking for the next, and copy what must outlive it.
+   */
+  typed?: readonly ColumnHint[];
 }
 
 export type FormatName = "csv" | "tsv" | "jsonl" | "parquet";

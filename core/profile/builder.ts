@@ -43,7 +43,8 @@ export class ProfileBuilder {
     }
     if (this.scratch.length < batch.size) this.scratch = new Float64Array(batch.size);
     for (let c = 0; c < this.accumulators.length; c++) {
-      this.accumulators[c]!.add(batch.columns[c]!, batch.size, this.scratch);
+      const acc = this.accumulators[c]!;
+      acc.add(batch.columns[c]!, batch.size, this.scratch, batch.numbers?.[c], batch.text?.[c]);
     }
     this.rows += batch.size;
     this.ragged += batch.ragged.length;

@@ -1,5 +1,6 @@
-import type { Cell } from "../data/types.js";
+import type { Cell, TextCodes } from "../data/types.js";
 import { parseNumber, TextKind, textKind } from "./cells.js";
+import { CodeKind, KnownCodes } from "./codes.js";
 import { HLL_RELATIVE_ERROR } from "./hll.js";
 import type { ColumnKind, ColumnProfile } from "./schema.js";
 import { QuantileSketch } from "./sketch.js";
@@ -44,13 +45,18 @@ export class ColumnAccumulator {
   private counters = new Float64Array(SLOTS);
   private sketch = new QuantileSketch();
   private values = new ValueCounter();
+  /** What each code of the reader's text dictionary is; not part of the state. */
+  private readonly known = new KnownCodes();
 
   constructor() {
     this.counters[MIN_LEN] = Number.POSITIVE_INFINITY;
   }
 
-  /** Counts the first `size` cells; `scratch` holds at least `size` numbers and is overwritten. */
-  add(cells: Cell[], size: number, scratch: Float64Array): void {
+  /**
+   * Counts the first `size` cells; `scratch` holds at least `size` numbers and is overwritten.
+   * `numbers` and `text` are the batch's typed views of the column, when the reader made them.
+   */
+  add(cells: Cell[], size: number, scratch: Float64Array, numbers?: Float64Array, text?: TextCodes): void {
     let missing = 0;
     let nan = 0;
     let inf = 0;
@@ -62,8 +68,30 @@ export class ColumnAccumulator {
     let maxLen = this.counters[MAX_LEN]!;
     let lenSum = 0;
     let k = 0;
+    const known = text !== undefined ? this.known.update(text.values) : undefined;
     for (let r = 0; r < size; r++) {
-      const cell = cells[r];
+      let cell: Cell | undefined;
+      if (numbers !== undefined) {
+        // NaN marks a cell the reader left as text.
+        const n = numbers[r]!;
+        if (!Number.isNaN(n)) {
+          scratch[k++] = n;
+          continue;
+        }
+        cell = cells[r];
+      } else if (known !== undefined && text!.codes[r]! >= 0) {
+        const code = text!.codes[r]!;
+        const kind = known.kinds[code];
+        if (kind === CodeKind.text) {
+          known.counts[code]!++;
+          continue;
+        }
+        if (kind === CodeKind.number) {
+          scratch[k++] = known.numbers[code]!;
+          continue;
+        }
+        cell = text!.values[code];
+      } else cell = cells[r];
       if (typeof cell === "string") {
         if (cell.length === 0) {
           missing++;
@@ -101,6 +129,21 @@ export class ColumnAccumulator {
       } else if (cell === true) trues++;
       else if (cell === false) falses++;
       else missing++;
+    }
+    if (known !== undefined) {
+      // Text from the dictionary, counted per code above: folded in once per distinct value.
+      const counts = known.counts;
+      for (let code = 0; code < counts.length; code++) {
+        const times = counts[code]!;
+        if (times === 0) continue;
+        counts[code] = 0;
+        const len = text!.values[code]!.length;
+        strings += times;
+        lenSum += len * times;
+        if (len < minLen) minLen = len;
+        if (len > maxLen) maxLen = len;
+        values.count(text!.values[code]!, times);
+      }
     }
     const c = this.counters;
     c[COUNT]! += size;

@@ -1,4 +1,4 @@
-import type { Batch, Cell } from "../data/types.js";
+import type { Batch, Cell, TextCodes } from "../data/types.js";
 import type { ColumnSpec, DataSchema } from "../schema/schema.js";
 import type { HashLogState } from "./hash.js";
 import type { CheckName, Issue, ValidateOptions } from "./schema.js";
@@ -25,7 +25,8 @@ export interface ColumnState {
 
 /**
  * Runs one column's checks over a batch's cells. When `rowA` is given it also folds each cell's
- * hash into the row hashes, so each cell is parsed once for both jobs.
+ * hash into the row hashes, so each cell is parsed once for both jobs. `numbers` and `text` are
+ * the batch's typed views of the column when the reader made them (see Batch).
  */
 export type ColumnRunner = (
   cells: readonly Cell[],
@@ -34,6 +35,8 @@ export type ColumnRunner = (
   state: ColumnState,
   rowA: Int32Array | null,
   rowB: Int32Array | null,
+  numbers?: Float64Array,
+  text?: TextCodes,
 ) => void;
 
 export interface ColumnPlan {

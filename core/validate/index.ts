@@ -4,6 +4,7 @@ import type { DataSchema } from "../schema/schema.js";
 import type { Issue, ValidateOptionsInput, ValidationResult } from "./schema.js";
 import { Validator } from "./validator.js";
 
+export { columnHints } from "./plan.js";
 export {
   CheckName,
   Issue,

@@ -1,3 +1,4 @@
+import type { ColumnHint } from "../data/types.js";
 import type { DataSchema } from "../schema/schema.js";
 import { type ColumnPlan, MissingRule, type Plan } from "./check.js";
 import { compileRunner } from "./runners.js";
@@ -18,4 +19,16 @@ export function compilePlan(schema: DataSchema, header: readonly string[], optio
     return { name, spec, listed, missing, unique, run };
   });
   return { schema, header, options, columns, hashRows: schema.rows.duplicates !== "ignore" };
+}
+
+/**
+ * How a reader may type each header column for validation and profiling (BatchOptions.typed):
+ * numbers parsed once for both, repeated text read once. Unlisted columns are text to the checks.
+ */
+export function columnHints(schema: DataSchema, header: readonly string[]): ColumnHint[] {
+  return header.map((name) => {
+    const type = Object.hasOwn(schema.columns, name) ? schema.columns[name]!.type : "string";
+    if (type === "integer" || type === "number") return type;
+    return type === "category" || type === "string" ? "text" : undefined;
+  });
 }

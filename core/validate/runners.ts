@@ -4,6 +4,7 @@ import { numberProblem, quote, toBoolean, toDatetime, toNumber } from "../schema
 import { type ColumnRunner, type ColumnState, MissingRule } from "./check.js";
 import { quick, quickNumber } from "./fast-number.js";
 import { H, hashConstant, hashNumber, hashString, logHash, mixRow } from "./hash.js";
+import { KnownTexts } from "./known-texts.js";
 import type { CheckName } from "./schema.js";
 import { note, type Tally } from "./tally.js";
 
@@ -63,44 +64,54 @@ function numberRunner(ctx: RunnerContext): ColumnRunner {
   const loEdge = lo + Math.abs(lo) * 1e-9;
   const hiEdge = hi - Math.abs(hi) * 1e-9;
   const checkMissing = ctx.missing !== MissingRule.allowed;
-  return (cells, lines, size, state, rowA, rowB) => {
+  /** A finite value: bounds, then its hash. `integer` was checked by the caller. */
+  const inRange = (n: number, line: number, state: ColumnState, hashing: boolean): void => {
+    if (n < lo) {
+      state.failed++;
+      const tally = hit(state, "min", line, max);
+      if (tally) tally.example = `${name}: ${n} is below min ${lo}`;
+    } else if (n > hi) {
+      state.failed++;
+      const tally = hit(state, "max", line, max);
+      if (tally) tally.example = `${name}: ${n} is above max ${hi}`;
+    }
+    if (hashing) hashNumber(n);
+  };
+  /** One cell as text (or a JSON/Parquet scalar); returns whether it was missing. */
+  const cell = (cell: Cell | undefined, line: number, state: ColumnState, hashing: boolean): boolean => {
+    if (cell === null || cell === "" || cell === undefined) {
+      if (checkMissing) onMissing(ctx, state, line);
+      if (hashing) hashConstant(MISSING_HASH);
+      return true;
+    }
+    let n = typeof cell === "number" ? cell : typeof cell === "string" ? quickNumber(cell) : Number.NaN;
+    if (quick.approximate && (integer || n <= loEdge || n >= hiEdge)) n = toNumber(cell);
+    if (n - n !== 0) {
+      state.failed++;
+      const tally = hit(state, "type", line, max);
+      if (tally) {
+        const problem =
+          integer && numberProblem(cell) === "not a number" ? "not an integer" : numberProblem(cell);
+        tally.example = `${name}: ${quote(cell)} is ${problem}`;
+      }
+      if (hashing) hashString(String(cell));
+    } else if (integer && !Number.isInteger(n)) {
+      state.failed++;
+      const tally = hit(state, "type", line, max);
+      if (tally) tally.example = `${name}: ${quote(cell)} is not an integer`;
+      if (hashing) hashNumber(n);
+    } else inRange(n, line, state, hashing);
+    return false;
+  };
+  return (cells, lines, size, state, rowA, rowB, numbers) => {
     const hashing = rowA !== null || unique;
     for (let r = 0; r < size; r++) {
-      const cell = cells[r]!;
-      if (cell === null || cell === "" || cell === undefined) {
-        if (checkMissing) onMissing(ctx, state, lines[r]!);
-        if (rowA !== null) {
-          hashConstant(MISSING_HASH);
-          mixRow(rowA, rowB!, r);
-        }
+      // Typed: NaN marks a cell the reader left as text. Integer columns are typed only for whole numbers.
+      const n = numbers !== undefined ? numbers[r]! : Number.NaN;
+      if (!Number.isNaN(n)) inRange(n, lines[r]!, state, hashing);
+      else if (cell(cells[r], lines[r]!, state, hashing)) {
+        if (rowA !== null) mixRow(rowA, rowB!, r);
         continue;
-      }
-      let n = typeof cell === "number" ? cell : typeof cell === "string" ? quickNumber(cell) : Number.NaN;
-      if (quick.approximate && (integer || n <= loEdge || n >= hiEdge)) n = toNumber(cell);
-      if (n - n !== 0) {
-        state.failed++;
-        const tally = hit(state, "type", lines[r]!, max);
-        if (tally) {
-          const problem =
-            integer && numberProblem(cell) === "not a number" ? "not an integer" : numberProblem(cell);
-          tally.example = `${name}: ${quote(cell)} is ${problem}`;
-        }
-        if (hashing) hashString(String(cell));
-      } else {
-        if (integer && !Number.isInteger(n)) {
-          state.failed++;
-          const tally = hit(state, "type", lines[r]!, max);
-          if (tally) tally.example = `${name}: ${quote(cell)} is not an integer`;
-        } else if (n < lo) {
-          state.failed++;
-          const tally = hit(state, "min", lines[r]!, max);
-          if (tally) tally.example = `${name}: ${n} is below min ${lo}`;
-        } else if (n > hi) {
-          state.failed++;
-          const tally = hit(state, "max", lines[r]!, max);
-          if (tally) tally.example = `${name}: ${n} is above max ${hi}`;
-        }
-        if (hashing) hashNumber(n);
       }
       if (unique) onUnique(state, lines[r]!);
       if (rowA !== null) mixRow(rowA, rowB!, r);
@@ -190,10 +201,60 @@ function textRunner(ctx: RunnerContext): ColumnRunner {
   const minLength = spec.minLength ?? 0;
   const maxLength = spec.maxLength ?? Number.POSITIVE_INFINITY;
   const checkMissing = ctx.missing !== MissingRule.allowed;
-  return (cells, lines, size, state, rowA, rowB) => {
+  /** One present cell's checks; leaves its hash in `H` when hashing. */
+  const check = (cell: Cell, line: number, state: ColumnState, hashing: boolean): void => {
+    const text = typeof cell === "string" ? cell : String(cell);
+    let bad = false;
+    let hashed = false;
+    if (index !== undefined) {
+      const k = index.get(text);
+      if (k === undefined) {
+        bad = true;
+        const tally = hit(state, "values", line, max);
+        if (tally) tally.example = `${name}: ${quote(cell)} is not one of ${allowedText}`;
+      } else if (hashing) {
+        // A known category hashes by its index: no walk over its characters.
+        hashConstant(k);
+        hashed = true;
+      }
+    }
+    if (regex !== undefined && !regex.test(text)) {
+      bad = true;
+      const tally = hit(state, "pattern", line, max);
+      if (tally) tally.example = `${name}: ${quote(cell)} does not match pattern ${spec.pattern}`;
+    }
+    if (text.length < minLength || text.length > maxLength) {
+      bad = true;
+      const tally = hit(state, "length", line, max);
+      if (tally) {
+        const rule =
+          text.length < minLength
+            ? `shorter than minLength ${minLength}`
+            : `longer than maxLength ${maxLength}`;
+        tally.example = `${name}: ${quote(cell)} has ${text.length} characters, ${rule}`;
+      }
+    }
+    if (bad) state.failed++;
+    if (hashing && !hashed) hashString(text);
+  };
+  const known = new KnownTexts(index, regex, minLength, maxLength);
+  return (cells, lines, size, state, rowA, rowB, _numbers, text) => {
     const hashing = rowA !== null || unique;
+    if (text !== undefined) known.update(text.values);
     for (let r = 0; r < size; r++) {
-      const cell: Cell | undefined = cells[r];
+      const code = text !== undefined ? text.codes[r]! : -1;
+      let cell: Cell | undefined;
+      if (code >= 0) {
+        // A dictionary value that passes every check: its hash was worked out once.
+        if (known.passes[code] === 1) {
+          H[0] = known.hashA[code]!;
+          H[1] = known.hashB[code]!;
+          if (unique) onUnique(state, lines[r]!);
+          if (rowA !== null) mixRow(rowA, rowB!, r);
+          continue;
+        }
+        cell = text!.values[code];
+      } else cell = cells[r];
       if (cell === null || cell === "" || cell === undefined) {
         if (checkMissing) onMissing(ctx, state, lines[r]!);
         if (rowA !== null) {
@@ -202,39 +263,7 @@ function textRunner(ctx: RunnerContext): ColumnRunner {
         }
         continue;
       }
-      const text = typeof cell === "string" ? cell : String(cell);
-      let bad = false;
-      let hashed = false;
-      if (index !== undefined) {
-        const k = index.get(text);
-        if (k === undefined) {
-          bad = true;
-          const tally = hit(state, "values", lines[r]!, max);
-          if (tally) tally.example = `${name}: ${quote(cell)} is not one of ${allowedText}`;
-        } else if (hashing) {
-          // A known category hashes by its index: no walk over its characters.
-          hashConstant(k);
-          hashed = true;
-        }
-      }
-      if (regex !== undefined && !regex.test(text)) {
-        bad = true;
-        const tally = hit(state, "pattern", lines[r]!, max);
-        if (tally) tally.example = `${name}: ${quote(cell)} does not match pattern ${spec.pattern}`;
-      }
-      if (text.length < minLength || text.length > maxLength) {
-        bad = true;
-        const tally = hit(state, "length", lines[r]!, max);
-        if (tally) {
-          const rule =
-            text.length < minLength
-              ? `shorter than minLength ${minLength}`
-              : `longer than maxLength ${maxLength}`;
-          tally.example = `${name}: ${quote(cell)} has ${text.length} characters, ${rule}`;
-        }
-      }
-      if (bad) state.failed++;
-      if (hashing && !hashed) hashString(text);
+      check(cell, lines[r]!, state, hashing);
       if (unique) onUnique(state, lines[r]!);
       if (rowA !== null) mixRow(rowA, rowB!, r);
     }

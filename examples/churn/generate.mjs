@@ -14,11 +14,25 @@ const random = mulberry32(7);
 const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 const pick = (items, weights) => {
   let r = random() * weights.reduce((a, b) => a + b, 0);
-  for (const [i, w] of weights.entries()) if ((r -= w) < 0) return items[i];
+  for (const [i, w] of weights.entries()) {
+    r -= w;
+    if (r < 0) return items[i];
+  }
   return items.at(-1);
 };
 
-const header = ["customer_id", "age", "tenure_months", "monthly_charges", "support_calls", "contract", "payment", "region", "has_partner", "churned"];
+const header = [
+  "customer_id",
+  "age",
+  "tenure_months",
+  "monthly_charges",
+  "support_calls",
+  "contract",
+  "payment",
+  "region",
+  "has_partner",
+  "churned",
+];
 function row(id) {
   const age = Math.max(18, Math.min(90, Math.round(42 + 14 * normal())));
   const tenure = Math.max(0, Math.round(-Math.log(1 - random()) * 24));
@@ -28,11 +42,30 @@ function row(id) {
   const charges = Math.round((40 + 50 * random() + (contract === "month-to-month" ? 10 : 0)) * 100) / 100;
   const calls = Math.min(12, Math.floor(-Math.log(1 - random()) * 1.6));
   const partner = random() < 0.45;
-  const z = -0.6 + 0.55 * calls - 0.045 * tenure + 0.025 * (charges - 65) + (contract === "month-to-month" ? 1.3 : contract === "one-year" ? -0.2 : -1.2) + (payment === "check" ? 0.5 : 0) - (partner ? 0.4 : 0) + 0.4 * normal();
+  const z =
+    -0.6 +
+    0.55 * calls -
+    0.045 * tenure +
+    0.025 * (charges - 65) +
+    (contract === "month-to-month" ? 1.3 : contract === "one-year" ? -0.2 : -1.2) +
+    (payment === "check" ? 0.5 : 0) -
+    (partner ? 0.4 : 0) +
+    0.4 * normal();
   const churned = random() < 1 / (1 + Math.exp(-2 * z)) ? "yes" : "no";
   // A few honest gaps, as real exports have.
   const chargesCell = random() < 0.01 ? "" : charges.toFixed(2);
-  return [`C${String(id).padStart(5, "0")}`, age, tenure, chargesCell, calls, contract, payment, region, partner, churned];
+  return [
+    `C${String(id).padStart(5, "0")}`,
+    age,
+    tenure,
+    chargesCell,
+    calls,
+    contract,
+    payment,
+    region,
+    partner,
+    churned,
+  ];
 }
 const write = (file, from, count) => {
   const lines = [header.join(",")];

@@ -8,28 +8,34 @@ export const CHUNK_BYTES = 1 << 20;
 /** A record (CSV) or line (JSON Lines) longer than this is refused, so memory stays bounded. */
 export const MAX_RECORD_CHARS = 16 * (1 << 20);
 
-/** Streams [start, end) of a local file in chunks; `name` is what error messages show. */
+/**
+ * Streams [start, end) of a local file in chunks; `name` is what error messages show. With `reuse`
+ * every chunk is read into the same buffer, so a chunk is only valid until the next is asked for:
+ * no garbage per chunk (buffers live outside the JS heap, where they would pile up between GCs).
+ */
 export async function* readChunks(
   path: string,
   name: string,
   start = 0,
   end = Number.POSITIVE_INFINITY,
   chunkBytes = CHUNK_BYTES,
+  reuse = false,
 ): AsyncGenerator<Buffer> {
   const handle = await open(path, "r").catch((error: unknown) => {
     throw fsError(error, name);
   });
+  const shared = reuse ? Buffer.allocUnsafe(chunkBytes) : undefined;
   try {
     let position = start;
     while (position < end) {
       const want = Math.min(chunkBytes, end - position);
-      const buffer = Buffer.allocUnsafe(want);
+      const buffer = shared ?? Buffer.allocUnsafe(want);
       const { bytesRead } = await handle.read(buffer, 0, want, position).catch((error: unknown) => {
         throw fsError(error, name);
       });
       if (bytesRead === 0) return;
       position += bytesRead;
-      yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
     await handle.close();

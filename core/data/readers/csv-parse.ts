@@ -1,6 +1,7 @@
 import { UserError } from "../../errors.js";
-import type { Batch, Cell, RaggedRow } from "../types.js";
+import type { Batch, Cell, ColumnHint, RaggedRow, TextCodes } from "../types.js";
 import { countNewlinesIn } from "./bytes.js";
+import { columnKinds, Kind, scanDecimal, scanned, TextDictionary } from "./csv-typed.js";
 
 const QUOTE = 34;
 const LF = 10;
@@ -22,21 +23,39 @@ export class CsvParser {
   private readonly batchSize: number;
   private readonly file: string;
   private cols: Cell[][] = [];
-  private lines = new Int32Array(0);
+  private lines: Int32Array = new Int32Array(0);
   private size = 0;
   private ragged: RaggedRow[] = [];
   /** Cells of the record the slow path is reading. */
   private readonly record: string[] = [];
   /** Newlines inside quoted fields of that record. */
   private recordNewlines = 0;
+  /** Typed reading (see csv-typed.ts): per column what to make of it, and the typed views being filled. */
+  private readonly kinds: Kind[] | undefined;
+  private readonly dictionaries: (TextDictionary | undefined)[] = [];
+  private numbers: (Float64Array | undefined)[] = [];
+  private codes: (Int32Array | undefined)[] = [];
+  /** Typed batches' arrays, oldest first, until `recycle` hands them back to `spare`. */
+  private readonly lent: Arrays[] = [];
+  private readonly spare: Arrays[] = [];
 
-  constructor(options: { ncol: number; delimiter: string; batchSize: number; line: number; file: string }) {
+  constructor(options: {
+    ncol: number;
+    delimiter: string;
+    batchSize: number;
+    line: number;
+    file: string;
+    typed?: readonly ColumnHint[];
+  }) {
     this.ncol = options.ncol;
     this.delimiter = options.delimiter;
     this.delimiterCode = options.delimiter.charCodeAt(0);
     this.batchSize = options.batchSize;
     this.line = options.line;
     this.file = options.file;
+    this.kinds = columnKinds(options.typed, options.ncol, options.delimiter);
+    if (this.kinds)
+      this.dictionaries = this.kinds.map((kind) => (kind === Kind.text ? new TextDictionary() : undefined));
     this.startBatch();
   }
 
@@ -70,6 +89,12 @@ export class CsvParser {
       let end = nl;
       if (end > p && s.charCodeAt(end - 1) === CR) end--;
       if (end === p) {
+        this.line++;
+        p = nl + 1;
+        continue;
+      }
+      if (this.kinds) {
+        this.endRow(this.typedRow(s, p, end));
         this.line++;
         p = nl + 1;
         continue;
@@ -164,15 +189,82 @@ export class CsvParser {
     const count = record.length;
     const row = this.size;
     const ncol = this.ncol;
-    if (count === ncol) for (let c = 0; c < ncol; c++) this.cols[c]![row] = record[c]!;
+    if (count === ncol) {
+      if (this.kinds) this.typedRecord(record, row);
+      else for (let c = 0; c < ncol; c++) this.cols[c]![row] = record[c]!;
+    }
     this.endRow(count);
     this.line += 1 + this.recordNewlines;
     return next;
   }
 
+  /** The fast path's typed twin: reads the record in [p, end) into the typed views; returns its cell count. */
+  private typedRow(s: string, p: number, end: number): number {
+    const kinds = this.kinds!;
+    const ncol = this.ncol;
+    const dc = this.delimiterCode;
+    const row = this.size;
+    let a = p;
+    for (let c = 0; c < ncol; c++) {
+      const kind = kinds[c]!;
+      let k: number;
+      if (kind === Kind.number || kind === Kind.integer) {
+        k = scanDecimal(s, a, end, dc, kind === Kind.number);
+        if (k >= 0) this.numbers[c]![row] = scanned.value;
+        else {
+          k = this.fieldEnd(s, a, end);
+          this.numbers[c]![row] = Number.NaN;
+          this.cols[c]![row] = s.slice(a, k);
+        }
+      } else if (kind === Kind.text && this.codes[c] !== undefined) {
+        const dictionary = this.dictionaries[c]!;
+        const code = dictionary.scan(s, a, end, dc);
+        k = dictionary.end;
+        this.codes[c]![row] = code;
+        if (code < 0) this.cols[c]![row] = s.slice(a, k);
+      } else {
+        k = this.fieldEnd(s, a, end);
+        this.cols[c]![row] = s.slice(a, k);
+      }
+      if (k >= end) return c + 1;
+      a = k + 1;
+    }
+    // More cells than columns: count them for the message.
+    let cells = ncol + 1;
+    for (let k = s.indexOf(this.delimiter, a); k !== -1 && k < end; k = s.indexOf(this.delimiter, k + 1))
+      cells++;
+    return cells;
+  }
+
+  private fieldEnd(s: string, a: number, end: number): number {
+    const k = s.indexOf(this.delimiter, a);
+    return k === -1 || k > end ? end : k;
+  }
+
+  /** A quoted record's cells into the typed views. */
+  private typedRecord(record: readonly string[], row: number): void {
+    const kinds = this.kinds!;
+    for (let c = 0; c < this.ncol; c++) {
+      const kind = kinds[c]!;
+      const cell = record[c]!;
+      if (kind === Kind.number || kind === Kind.integer) {
+        const ok = scanDecimal(cell, 0, cell.length, -1, kind === Kind.number) === cell.length;
+        this.numbers[c]![row] = ok ? scanned.value : Number.NaN;
+        if (!ok) this.cols[c]![row] = cell;
+      } else if (kind === Kind.text && this.codes[c] !== undefined) {
+        const code = this.dictionaries[c]!.scan(cell, 0, cell.length, -1);
+        this.codes[c]![row] = code;
+        if (code < 0) this.cols[c]![row] = cell;
+      } else this.cols[c]![row] = cell;
+    }
+  }
+
   private endRow(cells: number): void {
     if (cells !== this.ncol) {
       this.ragged.push({ line: this.line, cells });
+      // The next row reuses this index: drop odd cells a typed column kept, so none outlives its row.
+      if (this.kinds)
+        for (let c = 0; c < this.ncol; c++) if (this.typedColumn(c)) delete this.cols[c]![this.size];
       return;
     }
     this.lines[this.size++] = this.line;
@@ -186,15 +278,62 @@ export class CsvParser {
     if (this.size === 0 && this.ragged.length === 0) return;
     const size = this.size;
     if (size < this.batchSize) for (const col of this.cols) col.length = size;
-    this.done.push({ columns: this.cols, size, lines: this.lines.subarray(0, size), ragged: this.ragged });
+    const batch: Batch = {
+      columns: this.cols,
+      size,
+      lines: this.lines.subarray(0, size),
+      ragged: this.ragged,
+    };
+    if (this.kinds) {
+      this.lent.push({ numbers: this.numbers, codes: this.codes, lines: this.lines });
+      batch.numbers = this.numbers.map((values) => values?.subarray(0, size));
+      batch.text = this.codes.map((codes, c): TextCodes | undefined =>
+        codes ? { codes: codes.subarray(0, size), values: this.dictionaries[c]!.values } : undefined,
+      );
+    }
+    this.done.push(batch);
     this.startBatch();
   }
 
   private startBatch(): void {
-    this.cols = Array.from({ length: this.ncol }, () => new Array<Cell>(this.batchSize));
-    this.lines = new Int32Array(this.batchSize);
+    const kinds = this.kinds;
+    const n = this.batchSize;
+    // Typed columns only hold the odd cell the typed view cannot: a sparse array.
+    this.cols = Array.from({ length: this.ncol }, (_, c) =>
+      kinds && this.typedColumn(c) ? [] : new Array<Cell>(n),
+    );
+    const spare = this.spare.pop();
+    if (kinds) {
+      this.numbers = kinds.map((kind, c) =>
+        kind === Kind.number || kind === Kind.integer
+          ? (spare?.numbers[c] ?? new Float64Array(n))
+          : undefined,
+      );
+      this.codes = kinds.map((kind, c) =>
+        kind === Kind.text && !this.dictionaries[c]!.gaveUp
+          ? (spare?.codes[c] ?? new Int32Array(n))
+          : undefined,
+      );
+    }
+    this.lines = spare?.lines ?? new Int32Array(n);
     this.size = 0;
     this.ragged = [];
+  }
+
+  /**
+   * The consumer is done with the oldest typed batch handed out: its arrays are filled again for a
+   * later batch. Typed arrays live outside the JS heap, and a fresh set per batch piles up between GCs.
+   */
+  recycle(): void {
+    const arrays = this.lent.shift();
+    if (arrays) this.spare.push(arrays);
+  }
+
+  private typedColumn(c: number): boolean {
+    const kind = this.kinds![c]!;
+    return (
+      kind === Kind.number || kind === Kind.integer || (kind === Kind.text && !this.dictionaries[c]!.gaveUp)
+    );
   }
 
   private unterminated(s: string, recordStart: number, quoteAt: number): never {
@@ -210,4 +349,11 @@ export class CsvParser {
 /** Where a field that stops at `k` ends: before the CR of a CRLF. */
 function endOfField(s: string, start: number, k: number): number {
   return k > start && s.charCodeAt(k - 1) === CR && (k === s.length || s.charCodeAt(k) === LF) ? k - 1 : k;
+}
+
+/** The typed arrays of one batch, full size. */
+interface Arrays {
+  numbers: (Float64Array | undefined)[];
+  codes: (Int32Array | undefined)[];
+  lines: Int32Array;
 }

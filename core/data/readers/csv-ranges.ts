@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { extname, isAbsolute, resolve } from "node:path";
 import { fsError } from "../../errors.js";
 import type { DataSource, ReadOptions } from "../types.js";
-import { readChunks } from "./bytes.js";
+import { CHUNK_BYTES, readChunks } from "./bytes.js";
 import { checkDelimiter, csvSource } from "./csv.js";
 import { readCsvHeader, readCsvHeaderSync } from "./csv-header.js";
 import { parseReadOptions } from "./schema.js";
@@ -21,12 +21,14 @@ const LF = 10;
 /**
  * Splits a local CSV/TSV file after its header into at most `parts` byte ranges that start on record
  * boundaries, for parallel reading. A newline is a boundary when the number of quote bytes before it
- * is even, so quoted newlines never split a record. Always returns at least one range.
+ * is even, so quoted newlines never split a record. Always returns at least one range. `shares`
+ * (one positive number per part) sizes the parts relative to each other; equal by default.
  */
 export async function csvByteRanges(
   file: string,
   parts: number,
   options: ReadOptions = {},
+  shares?: readonly number[],
 ): Promise<ByteRange[]> {
   parseReadOptions(options);
   const local = localFile(file, options);
@@ -34,9 +36,18 @@ export async function csvByteRanges(
   const size = (await stat(local.path).catch((error: unknown) => Promise.reject(fsError(error, local.name))))
     .size;
   const body = size - header.endByte;
+  const count = Math.max(1, Math.floor(parts));
+  const weights = Array.from({ length: count }, (_, i) => {
+    const share = shares?.[i] ?? 1;
+    return Number.isFinite(share) && share > 0 ? share : 1;
+  });
+  const total = weights.reduce((sum, w) => sum + w, 0);
   const targets: number[] = [];
-  for (let i = 1; i < Math.max(1, Math.floor(parts)); i++)
-    targets.push(header.endByte + Math.floor((i * body) / parts));
+  let before = 0;
+  for (let i = 1; i < count; i++) {
+    before += weights[i - 1]!;
+    targets.push(header.endByte + Math.floor((before * body) / total));
+  }
   const starts = [
     { start: header.endByte, firstLine: header.nextLine },
     ...(await boundaries(local, targets)),
@@ -60,7 +71,14 @@ async function boundaries(
   let quotes = 0;
   let newlines = 0;
   let base = 0;
-  for await (const chunk of readChunks(file.path, file.name)) {
+  for await (const chunk of readChunks(
+    file.path,
+    file.name,
+    0,
+    Number.POSITIVE_INFINITY,
+    CHUNK_BYTES,
+    true,
+  )) {
     let nq = chunk.indexOf(QUOTE);
     for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, nl + 1)) {
       while (nq !== -1 && nq < nl) {

@@ -27,10 +27,12 @@ export const balanceChecks = defineGroup<BalanceState>({
     const index = targetIndex(plan);
     if (index < 0 || state.overflow) return;
     const cells = batch.columns[index] ?? [];
+    const text = batch.text?.[index];
     const boolean = plan.columns[index]!.spec.type === "boolean";
     const { counts } = state;
     for (let r = 0; r < batch.size; r++) {
-      const cell = cells[r];
+      const code = text !== undefined ? text.codes[r]! : -1;
+      const cell = code >= 0 ? text!.values[code] : cells[r];
       if (cell === null || cell === "" || cell === undefined) continue;
       const flag = boolean ? toBoolean(cell) : undefined;
       // An unparseable boolean is a type error already, not a class.

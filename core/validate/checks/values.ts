@@ -24,7 +24,9 @@ export const valueChecks = defineGroup<ColumnState[]>({
   add(plan, states, batch, scratch) {
     const { rowA, rowB } = scratch;
     for (const [c, column] of plan.columns.entries()) {
-      column.run(batch.columns[c] ?? [], batch.lines, batch.size, states[c]!, rowA, rowB);
+      const numbers = batch.numbers?.[c];
+      const text = batch.text?.[c];
+      column.run(batch.columns[c] ?? [], batch.lines, batch.size, states[c]!, rowA, rowB, numbers, text);
     }
   },
   merge(plan, into, from) {

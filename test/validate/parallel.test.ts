@@ -1,0 +1,63 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { csvByteRanges } from "../../core/data/readers/index.js";
+import { validateData } from "../../core/pipeline/validate.js";
+import { silentLogger } from "../../core/ports.js";
+import { DataSchema } from "../../core/schema/schema.js";
+import { tempDir } from "../readers/helpers.js";
+
+const schema = DataSchema.parse({
+  columns: {
+    x: { type: "number", nullable: false },
+    n: { type: "integer", min: 0, max: 900 },
+    c: { type: "category", values: ["a", "b", "c"] },
+  },
+});
+
+/** Over the 8 MiB at which validate splits a file across threads; repeats straddle the halves. */
+function bigCsv(): string {
+  const rows: string[] = ["x,n,c"];
+  for (let i = 0; i < 500_000; i++) {
+    const n = i % 1000;
+    rows.push(`${((i * 7919) % 1000003) / 1000 - 300},${i % 50_000 === 7 ? "1.5" : n},${"abcd"[i % 4]}`);
+  }
+  // The opening rows again at the very end: duplicates found only after merging.
+  rows.push(...rows.slice(1, 4));
+  return `${rows.join("\n")}\n`;
+}
+
+describe("validateData across threads", () => {
+  it("gives what one thread gives (means and deviations to rounding)", async () => {
+    const dir = tempDir();
+    const file = join(dir, "big.csv");
+    const content = bigCsv();
+    writeFileSync(file, content);
+    const options = { cwd: dir, schema, logger: silentLogger, maxErrors: 5 };
+
+    const one = await validateData(file, { ...options, workers: 1 });
+    const two = await validateData(file, { ...options, workers: 2 });
+
+    expect(content.length).toBeGreaterThan(8 << 20);
+    const { profile: p1, ...r1 } = one;
+    const { profile: p2, ...r2 } = two;
+    expect(r2).toEqual(r1);
+    expect(r1.errors.map((e) => e.check)).toEqual(["type", "max", "values"]);
+    expect(r1.warnings.map((w) => w.check)).toEqual(["duplicate_row"]);
+    for (const [name, column] of Object.entries(p1.columns)) {
+      const other = p2.columns[name]!;
+      expect(other.numeric?.mean ?? 0).toBeCloseTo(column.numeric?.mean ?? 0, 9);
+      expect(other.numeric?.std ?? 0).toBeCloseTo(column.numeric?.std ?? 0, 9);
+      const strip = (c: typeof column) => ({ ...c, numeric: c.numeric && { ...c.numeric, mean: 0, std: 0 } });
+      expect(strip(other)).toEqual(strip(column));
+    }
+  }, 60_000);
+
+  it("sizes byte ranges by their shares", async () => {
+    const dir = tempDir({ "d.csv": `a\n${"1234567\n".repeat(1000)}` });
+
+    const ranges = await csvByteRanges(join(dir, "d.csv"), 2, {}, [1, 3]);
+
+    expect(ranges.map((r) => r.end - r.start)).toEqual([2000, 6000]);
+  });
+});
