@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { describeError, ExitCode, UserError } from "../core/errors.js";
-import { commands } from "./commands/index.js";
+import { allCommands, loadCommand } from "./commands/index.js";
 import type { Command, FlagSpec, Flags, Io } from "./context.js";
 import { consoleLogger } from "./logger.js";
 
@@ -18,14 +18,14 @@ const COMMON_FLAGS: FlagSpec = {
 export async function run(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(mainHelp());
+    io.stdout.write(await mainHelp());
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (name === "--version" || name === "-V") {
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.ok;
   }
-  const command = commands.get(name);
+  const command = await loadCommand(name);
   if (!command) {
     io.stderr.write(`modelgate: unknown command '${name}'. Run 'modelgate --help' for the list.\n`);
     return ExitCode.usage;
@@ -70,9 +70,10 @@ function parseFlags(command: Command, args: string[]): { positionals: string[]; 
   }
 }
 
-export function mainHelp(): string {
-  const width = Math.max(...[...commands.keys()].map((n) => n.length));
-  const lines = [...commands.values()].map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+export async function mainHelp(): Promise<string> {
+  const all = await allCommands();
+  const width = Math.max(...all.map((c) => c.name.length));
+  const lines = all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     "modelgate: MLOps on GitHub. Validate data, train and gate TensorFlow.js models, serve, watch drift.",
     "",
