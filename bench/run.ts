@@ -1,3 +1,5 @@
+import { benchBot } from "./bot.js";
+import { benchDrift } from "./drift.js";
 import { benchServe } from "./serve.js";
 import { benchTrain } from "./train.js";
 import { benchValidate } from "./validate.js";
@@ -7,6 +9,8 @@ const all: Record<string, () => Promise<void>> = {
   validate: benchValidate,
   train: benchTrain,
   serve: benchServe,
+  drift: benchDrift,
+  bot: benchBot,
 };
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {

@@ -25,6 +25,7 @@ export const commands = new Map<string, CommandEntry | Command>(
     entry("registry", async () => (await import("./registry.js")).registryCommand),
     entry("serve", async () => (await import("./serve.js")).serveCommand),
     entry("run", async () => (await import("./run.js")).runCommand),
+    entry("bot", async () => (await import("./bot.js")).botCommand),
   ].map((c) => [c.name, c]),
 );
 
