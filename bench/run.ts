@@ -2,6 +2,7 @@ import { benchBot } from "./bot.js";
 import { benchDrift } from "./drift.js";
 import { benchServe } from "./serve.js";
 import { benchTrain } from "./train.js";
+import { benchTune } from "./tune.js";
 import { benchValidate } from "./validate.js";
 
 // `npm run bench` runs all; `npm run bench -- validate train` runs some.
@@ -11,6 +12,7 @@ const all: Record<string, () => Promise<void>> = {
   serve: benchServe,
   drift: benchDrift,
   bot: benchBot,
+  tune: benchTune,
 };
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {

@@ -18,6 +18,7 @@ export const entryPoints = {
   publish: "actions/publish/main.ts",
   drift: "actions/drift/main.ts",
   "bot-actions": "bot/actions.ts",
+  "tune-worker": "core/pipeline/tune-worker.ts",
   "validate-worker": "core/pipeline/validate-worker.ts",
 };
 
