@@ -6,7 +6,7 @@ const Path = z.string().min(1);
 
 export const SplitConfig = z.strictObject({
   test: z.number().gt(0).lt(1).default(0.2).describe("share of rows held out for testing"),
-  seed: z.number().int().default(42),
+  seed: z.number().int().default(42).describe("seed of the split"),
   stratify: z.boolean().default(true).describe("keep class shares equal in both parts (classification)"),
 });
 export type SplitConfig = z.infer<typeof SplitConfig>;
@@ -14,7 +14,7 @@ export type SplitConfig = z.infer<typeof SplitConfig>;
 export const DataConfig = z.strictObject({
   train: Path.describe("training data: CSV, TSV, JSON Lines or Parquet; a path, a glob or an http(s) URL"),
   test: Path.optional().describe("test data; without it, a split of train"),
-  split: SplitConfig.prefault({}),
+  split: SplitConfig.prefault({}).describe("how train is split when there is no test file"),
   target: Column.describe("the column the model predicts"),
   id: Column.optional().describe("row key: never a feature; keys the data diff"),
   features: z.array(Column).min(1).optional().describe("default: every column but target and id"),
@@ -25,14 +25,17 @@ export type DataConfig = z.infer<typeof DataConfig>;
 
 export const ModelConfig = z.strictObject({
   task: z.enum(["classification", "regression"]).optional().describe("inferred from the target when missing"),
-  hidden: z.array(z.number().int().positive()).default([64, 32]),
-  activation: z.enum(["relu", "elu", "selu", "tanh", "sigmoid", "gelu", "swish", "linear"]).default("relu"),
-  dropout: z.number().min(0).lt(1).default(0.1),
-  l2: z.number().min(0).default(0),
-  optimizer: z.enum(["adam", "sgd", "rmsprop", "adagrad"]).default("adam"),
-  epochs: z.number().int().positive().default(50),
-  batchSize: z.number().int().positive().default(128),
-  learningRate: z.number().positive().default(0.001),
+  hidden: z.array(z.number().int().positive()).default([64, 32]).describe("units of each hidden layer"),
+  activation: z
+    .enum(["relu", "elu", "selu", "tanh", "sigmoid", "gelu", "swish", "linear"])
+    .default("relu")
+    .describe("activation of the hidden layers"),
+  dropout: z.number().min(0).lt(1).default(0.1).describe("dropout rate after each hidden layer"),
+  l2: z.number().min(0).default(0).describe("L2 weight penalty"),
+  optimizer: z.enum(["adam", "sgd", "rmsprop", "adagrad"]).default("adam").describe("gradient optimizer"),
+  epochs: z.number().int().positive().default(50).describe("most passes over the training rows"),
+  batchSize: z.number().int().positive().default(128).describe("rows per gradient step"),
+  learningRate: z.number().positive().default(0.001).describe("optimizer step size"),
   earlyStopping: z
     .union([z.literal(false), z.strictObject({ patience: z.number().int().positive().default(5) })])
     .default({ patience: 5 })
@@ -44,7 +47,10 @@ export const ModelConfig = z.strictObject({
     .default(0.1)
     .describe("share of training rows used for early stopping"),
   seed: z.number().int().default(42).describe("same seed + data + config => same metrics"),
-  backend: z.enum(["auto", "node", "wasm", "cpu"]).default("auto"),
+  backend: z
+    .enum(["auto", "node", "wasm", "cpu"])
+    .default("auto")
+    .describe("tfjs backend; auto: tfjs-node when installed, else wasm, else cpu"),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
@@ -72,8 +78,10 @@ export const DriftMethodName = z.enum([
 ]);
 export const DriftConfig = z.strictObject({
   reference: Path.optional().describe("a data file or a stored profile (.json)"),
-  current: Path.optional(),
-  method: DriftMethodName.default("auto"),
+  current: Path.optional().describe("current data: a file, glob or URL"),
+  method: DriftMethodName.default("auto").describe(
+    "per-column test; auto chooses by column kind and reference size",
+  ),
   threshold: z
     .number()
     .gt(0)
@@ -83,7 +91,10 @@ export const DriftConfig = z.strictObject({
 });
 
 export const RegistryConfig = z.strictObject({
-  store: z.enum(["local", "github"]).default("local"),
+  store: z
+    .enum(["local", "github"])
+    .default("local")
+    .describe("local: .modelgate/; github: branch modelgate-registry"),
   path: Path.default(".modelgate").describe("folder of the local store"),
 });
 
@@ -105,11 +116,14 @@ const Range = z.strictObject({
   integer: z.boolean().default(false),
 });
 export const TuneConfig = z.strictObject({
-  trials: z.number().int().positive().default(20),
+  trials: z.number().int().positive().default(20).describe("trials in the sweep"),
   metric: z.string().min(1).optional().describe("default: metrics.primary"),
-  strategy: z.enum(["random", "grid"]).default("random"),
+  strategy: z.enum(["random", "grid"]).default("random").describe("random (seeded) or grid search"),
   seed: z.number().int().default(42),
-  space: z.record(z.string(), z.union([z.array(z.unknown()).min(1), Range])).default({}),
+  space: z
+    .record(z.string(), z.union([z.array(z.unknown()).min(1), Range]))
+    .default({})
+    .describe("model: keys to search: a list of values, or { min, max, log, integer }"),
 });
 
 export const Config = z.strictObject({

@@ -122,3 +122,13 @@ test("the JSON Schemas in schemas/ are generated from the zod schemas and not st
     expect(committed, `schemas/${file} is stale: run npm run schemas`).toBe(text);
   }
 });
+
+test("docs/ references are generated from the schemas and the CLI's help and not stale", async () => {
+  const { generatedDocs } = await import("../../scripts/docs.js");
+
+  for (const [file, text] of Object.entries(await generatedDocs())) {
+    const committed = await readFile(new URL(`../../docs/${file}`, import.meta.url), "utf8");
+
+    expect(committed, `docs/${file} is stale: run npm run docs`).toBe(text);
+  }
+});
