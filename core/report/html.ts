@@ -11,6 +11,7 @@ import {
   metricNames,
   shortFingerprint,
 } from "./format.js";
+import { status } from "./html-icons.js";
 import { HTML_STYLE } from "./html-style.js";
 import type { Report } from "./schema.js";
 import { confusionHeatmapSvg, HEATMAP_CLASSES, metricBarsSvg, trainingCurveSvg } from "./svg.js";
@@ -36,6 +37,9 @@ function table(head: string[], rows: string[][], caption?: string, textColumns: 
   return `<div class="mg-scroll"><table>${cap}<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
+/** Charts never shrink below legible text (svg-parts.ts); past that, their box scrolls, not the page. */
+const figure = (chart: string) => chart && `<div class="mg-scroll mg-figure">\n${chart}\n</div>`;
+
 const section = (id: string, title: string, ...body: string[]) =>
   `<section id="${id}" aria-labelledby="${id}-title">\n<h2 id="${id}-title">${title}</h2>\n${body.filter(Boolean).join("\n")}\n</section>`;
 
@@ -46,7 +50,10 @@ function verdict(report: Report): string {
     .map((g) => `${esc(g.metric, NAME)} (${describeRule(g.rule, g.threshold)})`)
     .join(", ");
   if (report.passed) {
-    return `<header class="mg-verdict mg-pass"><h1><span class="mg-status-pass">✅ Passed</span>: ${model}</h1><p>${report.gates.length ? `All ${report.gates.length} gates passed.` : "No gates configured."}</p></header>`;
+    const n = report.gates.length;
+    const summary =
+      n === 0 ? "No gates configured." : n === 1 ? "The one gate passed." : `All ${n} gates passed.`;
+    return `<header class="mg-verdict mg-pass"><h1>${status("pass", "Passed")}: ${model}</h1><p>${summary}</p></header>`;
   }
   const lines = [
     `<p>Failed ${failed.length} of ${report.gates.length} gates${failed.length ? `: ${failedNames}` : ""}.</p>`,
@@ -55,9 +62,9 @@ function verdict(report: Report): string {
     lines.unshift(
       `<p>Regression accepted by <strong>${esc(report.override.by, NAME)}</strong> at ${esc(report.override.at)}: ${esc(report.override.reason, TEXT)}</p>`,
     );
-    return `<header class="mg-verdict mg-override"><h1><span class="mg-status-fail">⚠️ Regression accepted</span>: ${model}</h1>${lines.join("")}</header>`;
+    return `<header class="mg-verdict mg-override"><h1>${status("warn", "Regression accepted")}: ${model}</h1>${lines.join("")}</header>`;
   }
-  return `<header class="mg-verdict mg-fail"><h1><span class="mg-status-fail">❌ Failed</span>: ${model}</h1>${lines.join("")}</header>`;
+  return `<header class="mg-verdict mg-fail"><h1>${status("fail", "Failed")}: ${model}</h1>${lines.join("")}</header>`;
 }
 
 function metrics(report: Report): string {
@@ -82,14 +89,14 @@ function metrics(report: Report): string {
   const head = champion ? ["Metric", "Champion", "Challenger", "Δ", "95% CI", "p"] : ["Metric", "Challenger"];
   const version = report.champion?.version;
   const caption = version === undefined ? undefined : `Champion: version ${esc(String(version), NAME)}`;
-  return section("metrics", "Metrics", table(head, rows, caption), metricBarsSvg(report));
+  return section("metrics", "Metrics", table(head, rows, caption), figure(metricBarsSvg(report)));
 }
 
 function gates(report: Report): string {
   if (report.gates.length === 0) return section("gates", "Gates", "<p>No gates configured.</p>");
   const rows = report.gates.map((g) => [
     esc(g.metric, NAME),
-    g.passed ? '<span class="mg-status-pass">✅ pass</span>' : '<span class="mg-status-fail">❌ fail</span>',
+    g.passed ? status("pass", "pass") : status("fail", "fail"),
     describeRule(g.rule, g.threshold),
     formatNumber(g.value),
     g.ci ? formatInterval(g.ci) : dash,
@@ -124,7 +131,7 @@ function confusion(report: Report): string {
     rows,
     "Rows: actual class; columns: predicted class.",
   );
-  return section("confusion", "Confusion matrix", note, confusionHeatmapSvg(report, shown), tbl);
+  return section("confusion", "Confusion matrix", note, figure(confusionHeatmapSvg(report, shown)), tbl);
 }
 
 function perClass(report: Report): string {
@@ -170,7 +177,7 @@ function curve(report: Report): string {
   const summary = last
     ? `<p>Last epoch ${last.epoch}: loss ${formatNumber(last.loss)}${last.valLoss === undefined ? "" : `, validation loss ${formatNumber(last.valLoss)}`}${last.metric === undefined ? "" : `, metric ${formatNumber(last.metric)}`}.</p>`
     : "";
-  return section("training", "Training curve", chart, summary);
+  return section("training", "Training curve", figure(chart), summary);
 }
 
 function run(report: Report): string {

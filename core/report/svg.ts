@@ -1,30 +1,32 @@
-import { escapeHtml as esc } from "./escape.js";
+import { cleanText, escapeHtml as esc } from "./escape.js";
 import { downsample, formatNumber, metricNames } from "./format.js";
 import type { Report } from "./schema.js";
+import {
+  LABEL_SIZE,
+  legend,
+  NARROW_WIDTH,
+  niceTicks,
+  round,
+  svg,
+  TICK_SIZE,
+  textWidth,
+  type Variant,
+} from "./svg-parts.js";
 
 /**
- * Charts drawn here as inline SVG, so the HTML report needs no script and makes no request.
- * Every chart is `<svg class="mg-chart" data-chart="...">` with a `<title>` for screen readers.
+ * Charts drawn here as inline SVG, so the HTML report needs no script and makes no request. The training
+ * curve and the metric bars come in a wide and a narrow variant (CSS shows one), so their text stays
+ * legible on a phone instead of shrinking with the whole picture.
  */
 
 /** More points than this add bytes, not information, at this width. */
 export const CURVE_POINTS = 200;
-/** A heatmap wider than this is unreadable; the most frequent classes are drawn. */
-export const HEATMAP_CLASSES = 50;
+export { confusionHeatmapSvg, HEATMAP_CLASSES } from "./svg-heatmap.js";
 
-const round = (n: number) => Math.round(n * 10) / 10;
-
-function svg(chart: string, width: number, height: number, title: string, body: string[]): string {
-  const id = `mg-chart-${chart}`;
-  // Never drawn larger than designed, so a small heatmap keeps its font size on a wide screen.
-  const size = `viewBox="0 0 ${width} ${height}" style="max-width:${width}px"`;
-  return [
-    `<svg class="mg-chart" data-chart="${chart}" ${size} role="img" aria-labelledby="${id}">`,
-    `<title id="${id}">${title}</title>`,
-    ...body,
-    "</svg>",
-  ].join("\n");
-}
+const both = (draw: (variant: Variant) => string) => {
+  const wide = draw("wide");
+  return wide && `${wide}\n${draw("narrow")}`;
+};
 
 interface Series {
   name: string;
@@ -32,9 +34,9 @@ interface Series {
   values: { x: number; y: number }[];
 }
 
-export function trainingCurveSvg(report: Report): string {
+function curveSeries(report: Report): Series[] {
   const history = downsample(report.history ?? [], CURVE_POINTS);
-  if (history.length === 0) return "";
+  if (history.length === 0) return [];
   const series: Series[] = [
     { name: "loss", label: "training loss", values: history.map((h) => ({ x: h.epoch, y: h.loss })) },
   ];
@@ -46,40 +48,62 @@ export function trainingCurveSvg(report: Report): string {
       values: withVal.map((h) => ({ x: h.epoch, y: h.valLoss! })),
     });
   }
-  const [width, height, left, right, top, bottom] = [640, 300, 56, 16, 16, 44];
-  const xs = history.map((h) => h.epoch);
+  return series;
+}
+
+export function trainingCurveSvg(report: Report): string {
+  const series = curveSeries(report);
+  return series.length ? both((variant) => trainingCurve(series, variant)) : "";
+}
+
+function trainingCurve(series: Series[], variant: Variant): string {
+  const wide = variant === "wide";
+  const [width, height, right, bottom] = wide ? [640, 300, 16, 40] : [NARROW_WIDTH, 240, 10, 40];
+  const xs = series.flatMap((s) => s.values.map((v) => v.x));
   const ys = series.flatMap((s) => s.values.map((v) => v.y));
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
-  const [yMin, yMax] = [Math.min(0, ...ys), Math.max(...ys)];
-  const sx = (x: number) => round(left + ((x - xMin) / (xMax - xMin || 1)) * (width - left - right));
-  const sy = (y: number) => round(top + (1 - (y - yMin) / (yMax - yMin || 1)) * (height - top - bottom));
+  const yTicks = niceTicks(Math.min(0, ...ys), Math.max(...ys), 5);
+  const [yMin, yMax] = [yTicks[0]!, yTicks.at(-1)!];
+  const xTicks = niceTicks(xMin, xMax, wide ? 8 : 4, true).filter((x) => x >= xMin && x <= xMax);
+  const left = 10 + Math.max(...yTicks.map((y) => textWidth(formatNumber(y), TICK_SIZE)));
+  const key = legend(
+    series.map((s, i) => ({ label: s.label, swatch: `mg-series-${i}` })),
+    left,
+    0,
+    width - left - right,
+  );
+  const top = key.height + 10;
+  const [plotW, plotH] = [width - left - right, height - top - bottom];
+  const sx = (x: number) => round(left + ((x - xMin) / (xMax - xMin || 1)) * plotW);
+  const sy = (y: number) => round(top + (1 - (y - yMin) / (yMax - yMin || 1)) * plotH);
 
   const body = [
-    `<line class="mg-axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/>`,
-    `<line class="mg-axis" x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}"/>`,
-    ...[yMin, (yMin + yMax) / 2, yMax].map(
-      (y) =>
-        `<text class="mg-tick" x="${left - 6}" y="${sy(y) + 4}" text-anchor="end">${formatNumber(y)}</text>`,
+    key.markup,
+    `<rect class="mg-plot" x="${left}" y="${top}" width="${plotW}" height="${plotH}"/>`,
+    ...yTicks.flatMap((y) => [
+      `<line class="${y === yMin ? "mg-axis" : "mg-grid"}" x1="${left}" y1="${sy(y)}" x2="${width - right}" y2="${sy(y)}"/>`,
+      `<text class="mg-tick" x="${left - 6}" y="${sy(y) + 4}" text-anchor="end">${formatNumber(y)}</text>`,
+    ]),
+    `<line class="mg-axis" x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}"/>`,
+    ...xTicks.map(
+      (x) => `<text class="mg-tick" x="${sx(x)}" y="${top + plotH + 16}" text-anchor="middle">${x}</text>`,
     ),
-    `<text class="mg-tick" x="${sx(xMin)}" y="${height - bottom + 16}" text-anchor="middle">${xMin}</text>`,
-    `<text class="mg-tick" x="${sx(xMax)}" y="${height - bottom + 16}" text-anchor="middle">${xMax}</text>`,
-    `<text class="mg-label" x="${(left + width - right) / 2}" y="${height - 6}" text-anchor="middle">epoch</text>`,
+    `<text class="mg-label" x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle">epoch</text>`,
   ];
   series.forEach((s, i) => {
     const d = s.values.map((v, j) => `${j ? "L" : "M"}${sx(v.x)} ${sy(v.y)}`).join(" ");
     body.push(`<path class="mg-line mg-series-${i}" data-series="${s.name}" d="${d}"/>`);
+    // Dots a few pixels apart merge into a thick line; then they shrink to the line's width.
+    const spacing = plotW / s.values.length;
+    const r = spacing >= 12 ? 2.5 : spacing >= 6 ? 1.5 : 1;
     for (const v of s.values) {
       body.push(
-        `<circle class="mg-point mg-series-${i}" data-series="${s.name}" cx="${sx(v.x)}" cy="${sy(v.y)}" r="2.5"><title>epoch ${v.x}: ${s.label} ${formatNumber(v.y)}</title></circle>`,
+        `<circle class="mg-point mg-series-${i}" data-series="${s.name}" cx="${sx(v.x)}" cy="${sy(v.y)}" r="${r}"><title>epoch ${v.x}: ${s.label} ${formatNumber(v.y)}</title></circle>`,
       );
     }
-    const lx = left + 12 + i * 150;
-    body.push(
-      `<rect class="mg-swatch mg-series-${i}" x="${lx}" y="${top}" width="12" height="12"/>`,
-      `<text class="mg-label" x="${lx + 18}" y="${top + 11}">${s.label}</text>`,
-    );
   });
-  return svg("training-curve", width, height, "Training and validation loss by epoch", body);
+  const title = "Training and validation loss by epoch";
+  return svg({ chart: "training-curve", width, height, title, variant }, body);
 }
 
 /**
@@ -87,29 +111,45 @@ export function trainingCurveSvg(report: Report): string {
  * so each row is scaled to its own largest value and the numbers are written beside the bars.
  */
 export function metricBarsSvg(report: Report): string {
+  return metricNames(report).length ? both((variant) => metricBars(report, variant)) : "";
+}
+
+function metricBars(report: Report, variant: Variant): string {
   const names = metricNames(report);
-  if (names.length === 0) return "";
   const champion = report.champion?.metrics;
-  const [width, left, barWidth, bar, gap] = [640, 170, 380, 14, 14];
-  const rowHeight = (champion ? 2 : 1) * bar + gap + 4;
-  const height = names.length * rowHeight + 28;
-  const body: string[] = [];
-  const legend = champion ? ["champion", "challenger"] : ["challenger"];
-  legend.forEach((label, i) => {
-    body.push(
-      `<rect class="mg-swatch mg-${label}" x="${left + i * 120}" y="4" width="12" height="12"/>`,
-      `<text class="mg-label" x="${left + i * 120 + 18}" y="15">${label}</text>`,
-    );
-  });
-  names.forEach((name, row) => {
-    const y = 28 + row * rowHeight;
-    const values = [
+  const wide = variant === "wide";
+  const rows = names.map((name) => ({
+    name,
+    label: cleanText(name, 24),
+    values: [
       ...(champion ? [["champion", champion[name]] as const] : []),
       ["challenger", report.metrics[name]] as const,
-    ];
+    ],
+  }));
+  const width = wide ? 640 : NARROW_WIDTH;
+  const [bar, gap] = [14, 14];
+  const valueRoom = 8 + Math.max(textWidth("no value", TICK_SIZE), ...numberWidths(report, names));
+  // Wide: names in a gutter sized to the longest; narrow: each name on its own line above its bars.
+  const left = wide ? 12 + Math.max(...rows.map((r) => textWidth(r.label))) : 1;
+  const labelLine = wide ? 0 : LABEL_SIZE + 6;
+  const barWidth = width - left - valueRoom;
+  const key = legend(
+    (champion ? ["champion", "challenger"] : ["challenger"]).map((s) => ({ label: s, swatch: `mg-${s}` })),
+    left,
+    0,
+    width - left,
+  );
+  const first = key.height + 8;
+  const rowHeight = labelLine + (champion ? 2 : 1) * bar + gap;
+  const height = first + names.length * rowHeight - gap + 4;
+  const body = [key.markup];
+  rows.forEach(({ name, label, values }, row) => {
+    const y = first + row * rowHeight + labelLine;
     const scale = Math.max(...values.map(([, v]) => Math.abs(v ?? 0))) || 1;
     body.push(
-      `<text class="mg-label" x="${left - 8}" y="${y + bar}" text-anchor="end">${esc(name, 24)}</text>`,
+      wide
+        ? `<text class="mg-label" x="${left - 8}" y="${y + bar}" text-anchor="end">${esc(label)}</text>`
+        : `<text class="mg-label" x="${left}" y="${y - 6}">${esc(label)}</text>`,
     );
     values.forEach(([series, value], i) => {
       const by = y + i * bar;
@@ -124,56 +164,11 @@ export function metricBarsSvg(report: Report): string {
       );
     });
   });
-  return svg("metrics", width, height, "Metrics: champion and challenger", body);
+  const title = "Metrics: champion and challenger";
+  return svg({ chart: "metrics", width, height, title, variant }, body);
 }
 
-/** `shown`: class indices to draw. Shading is the share of each actual class's rows. */
-export function confusionHeatmapSvg(report: Report, shown: number[]): string {
-  const matrix = report.confusionMatrix;
-  const classes = report.classes ?? [];
-  if (!matrix || shown.length === 0) return "";
-  const n = shown.length;
-  const cell = Math.max(8, Math.min(48, Math.floor(480 / n)));
-  const label = 110;
-  const size = label + n * cell;
-  const withCounts = cell >= 28;
-  const name = (i: number) => esc(classes[i] ?? String(i), 16);
-  const body: string[] = [];
-  shown.forEach((r, row) => {
-    const counts = shown.map((c) => matrix[r]?.[c] ?? 0);
-    const rowTotal = (matrix[r] ?? []).reduce((sum, v) => sum + v, 0) || 1;
-    const y = label + row * cell;
-    body.push(
-      `<text class="mg-tick" x="${label - 4}" y="${y + cell / 2 + 4}" text-anchor="end">${name(r)}</text>`,
-    );
-    counts.forEach((count, col) => {
-      const c = shown[col]!;
-      const x = label + col * cell;
-      const share = count / rowTotal;
-      const kind = r === c ? "mg-hit" : "mg-miss";
-      body.push(
-        `<rect class="mg-cell ${kind}" data-row="${row}" data-col="${col}" x="${x}" y="${y}" width="${cell}" height="${cell}" fill-opacity="${round(0.08 + share * 0.92)}"><title>actual ${name(r)}, predicted ${name(c)}: ${count}</title></rect>`,
-      );
-      if (withCounts) {
-        body.push(
-          `<text class="mg-count${share > 0.5 ? " mg-on-dark" : ""}" x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle">${count}</text>`,
-        );
-      }
-    });
-  });
-  shown.forEach((c, col) => {
-    const x = label + col * cell + cell / 2;
-    body.push(
-      `<text class="mg-tick" x="${x}" y="${label - 6}" text-anchor="start" transform="rotate(-45 ${x} ${label - 6})">${name(c)}</text>`,
-    );
-  });
-  body.push(`<text class="mg-label" x="4" y="14">rows: actual, columns: predicted</text>`);
-  // The extra width leaves room for the last rotated column label.
-  return svg(
-    "confusion-matrix",
-    size + 80,
-    size + 8,
-    "Confusion matrix heatmap, actual by predicted class",
-    body,
-  );
+function numberWidths(report: Report, names: string[]): number[] {
+  const values = names.flatMap((n) => [report.metrics[n], report.champion?.metrics[n]]);
+  return values.filter((v) => v !== undefined).map((v) => textWidth(formatNumber(v), TICK_SIZE));
 }

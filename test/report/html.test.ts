@@ -3,12 +3,26 @@ import { REPORT_CSP, renderHtml } from "../../core/report/html.js";
 import { HEATMAP_CLASSES } from "../../core/report/svg.js";
 import { manyClassReport, sampleReport } from "./fixtures.js";
 
-/** The `<svg ...>...</svg>` element of one chart. */
-function chart(html: string, name: string): string {
-  const match = html.match(new RegExp(`<svg class="mg-chart" data-chart="${name}"[\\s\\S]*?</svg>`));
+/** The `<svg ...>...</svg>` element of one chart: its wide variant, if it has two. */
+function chart(html: string, name: string, variant = "wide"): string {
+  const charts = html.match(
+    new RegExp(`<svg class="mg-chart[^"]*" data-chart="${name}"[\\s\\S]*?</svg>`, "g"),
+  );
+  const match = charts?.find((c) => c.includes(`data-variant="${variant}"`)) ?? charts?.[0];
   if (!match) throw new Error(`no ${name} chart in the HTML`);
-  return match[0];
+  return match;
 }
+
+/** A number attribute of the first element that matches `tag` (e.g. `<rect class="mg-plot"`). */
+function attribute(svg: string, tag: string, name: string): number {
+  const element = svg.slice(svg.indexOf(tag));
+  const value = element.match(new RegExp(`\\b${name}="([-0-9.]+)"`))?.[1];
+  if (value === undefined) throw new Error(`no ${name} on ${tag}`);
+  return Number(value);
+}
+
+// Pictographs (✅, ❌, ⚠) need an emoji font that many Linux browsers lack; they render as empty boxes.
+const EMOJI = /\p{Extended_Pictographic}/u;
 
 const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 
@@ -36,7 +50,7 @@ describe("renderHtml", () => {
 
     const main = html.slice(html.indexOf("<main>"));
     expect(main).toMatch(
-      /^<main>\n<header class="mg-verdict mg-fail"><h1><span class="mg-status-fail">❌ Failed<\/span>: churn<\/h1>/,
+      /^<main>\n<header class="mg-verdict mg-fail"><h1><span class="mg-status-fail"><svg class="mg-icon" [^>]*aria-hidden="true"[^>]*>.*?<\/svg> Failed<\/span>: churn<\/h1>/,
     );
     expect(main).toContain("Failed 1 of 2 gates: f1_macro (drop at most 0.01).");
   });
@@ -59,7 +73,7 @@ describe("renderHtml", () => {
       '<tr><th scope="row">f1_macro <span class="mg-muted">(primary)</span></th><td>0.8903</td><td>0.8712</td><td>-0.0191</td><td>[-0.0302, -0.008]</td><td>p=0.0031</td></tr>',
     );
     expect(html).toContain('<th scope="col" class="mg-text">Metric</th><th scope="col">Result</th>');
-    expect(html).toContain('<span class="mg-status-fail">❌ fail</span>');
+    expect(html).toMatch(/<span class="mg-status-fail"><svg class="mg-icon" [^>]*>.*?<\/svg> fail<\/span>/);
   });
 
   it("draws the training curve with one point per epoch for loss and validation loss", () => {
@@ -86,6 +100,73 @@ describe("renderHtml", () => {
 
     expect(count(svg, /<rect class="mg-bar /g)).toBe(3);
     expect(count(svg, /mg-bar mg-champion/g)).toBe(0);
+  });
+
+  it("uses no emoji: the status icons are inline SVG beside the words", () => {
+    const override = { by: "alice", reason: "label noise", at: "2024-05-02T09:00:00Z" };
+    const reports = [sampleReport(), sampleReport({ passed: true }), sampleReport({ override })];
+
+    const pages = reports.map((report) => renderHtml(report));
+
+    expect(pages.map((html) => EMOJI.test(html))).toEqual([false, false, false]);
+    expect(pages.map((html) => count(html, /<svg class="mg-icon"/g))).toEqual([3, 3, 3]);
+    expect(pages[2]).toMatch(
+      /<span class="mg-status-warn"><svg class="mg-icon".*?<\/svg> Regression accepted/,
+    );
+  });
+
+  it("says how many gates passed in words that fit the number", () => {
+    const one = sampleReport({ passed: true, gates: sampleReport().gates.slice(0, 1) });
+
+    expect(renderHtml(one)).toContain("<p>The one gate passed.</p>");
+    expect(renderHtml(sampleReport({ passed: true }))).toContain("<p>All 2 gates passed.</p>");
+  });
+
+  it("draws the curve and the bars twice, wide and narrow, with their own titles", () => {
+    const html = renderHtml(sampleReport());
+
+    const variants = [...html.matchAll(/data-chart="([a-z-]+)"(?: data-variant="([a-z]+)")?/g)];
+    expect(variants.map(([, name, variant]) => `${name} ${variant ?? "-"}`)).toEqual([
+      "metrics wide",
+      "metrics narrow",
+      "confusion-matrix -",
+      "training-curve wide",
+      "training-curve narrow",
+    ]);
+    expect(chart(html, "metrics", "narrow")).toContain('aria-labelledby="mg-chart-metrics-narrow"');
+    expect(count(chart(html, "training-curve", "narrow"), /<circle class="mg-point/g)).toBe(8);
+  });
+
+  it("puts the training-curve legend above the plot area, where no line can run through it", () => {
+    const html = renderHtml(sampleReport());
+
+    for (const variant of ["wide", "narrow"]) {
+      const svg = chart(html, "training-curve", variant);
+      const plotTop = attribute(svg, '<rect class="mg-plot"', "y");
+      const legend = svg.slice(svg.indexOf('<g class="mg-legend">'), svg.indexOf("</g>"));
+      const swatchBottoms = [...legend.matchAll(/y="([0-9.]+)" width="10" height="10"/g)].map(
+        ([, y]) => Number(y) + 10,
+      );
+      expect(swatchBottoms).toHaveLength(2);
+      expect(Math.max(...swatchBottoms)).toBeLessThan(plotTop);
+    }
+  });
+
+  it("sizes the heatmap's label gutters from the longest class name", () => {
+    const long = ["a_rather_long_nm", "b", "c"];
+
+    const short = chart(renderHtml(sampleReport()), "confusion-matrix");
+    const wide = chart(renderHtml(sampleReport({ classes: long })), "confusion-matrix");
+
+    const gutter = (svg: string) => ({
+      top: attribute(svg, '<rect class="mg-cell', "y"),
+      left: attribute(svg, '<rect class="mg-cell', "x"),
+    });
+    // "maybe" is 5 characters: about 33px of 11px text, not the old fixed 110px.
+    expect(gutter(short).top).toBeLessThan(70);
+    expect(gutter(short).left).toBeLessThan(60);
+    expect(gutter(wide).top).toBeGreaterThan(gutter(short).top + 40);
+    expect(gutter(wide).left).toBeGreaterThan(gutter(short).left + 60);
   });
 
   it("draws the confusion matrix as a heatmap with one cell per pair of classes", () => {
