@@ -17,6 +17,17 @@ const Env = z.object({
   GITHUB_ACTOR: z.string().optional(),
 });
 const ReleaseEvent = z.object({ release: z.object({ tag_name: z.string().min(1) }) });
+const DispatchEvent = z.object({
+  inputs: z
+    .object({
+      sha: z
+        .string()
+        .regex(/^[0-9a-f]{40}$/)
+        .optional(),
+    })
+    .optional(),
+});
+const Sha = z.string().regex(/^[0-9a-f]{40}$/, "expected a 40-character commit SHA");
 
 export async function publishAction(): Promise<number> {
   const { cwd, loaded } = await projectContext();
@@ -25,7 +36,26 @@ export async function publishAction(): Promise<number> {
   if (!token)
     throw new UserError("a token is needed to upload release assets", { field: "with.github-token" });
   const [owner, repo] = env.GITHUB_REPOSITORY.split("/") as [string, string];
-  const tag = input("tag", optionalString) ?? (await releaseTag(env.GITHUB_EVENT_PATH));
+  const event = await readEvent(env.GITHUB_EVENT_PATH);
+  const released = ReleaseEvent.safeParse(event);
+  // Dispatched by `/modelgate promote` there is no release yet: one is made at the promoted commit.
+  const sha = released.success
+    ? undefined
+    : (input("sha", Sha.optional()) ??
+      DispatchEvent.safeParse(event).data?.inputs?.sha ??
+      process.env.GITHUB_SHA);
+  const tag =
+    input("tag", optionalString) ??
+    (released.success
+      ? released.data.release.tag_name
+      : sha
+        ? `${loaded.config.name}-${sha.slice(0, 7)}`
+        : undefined);
+  if (!tag) {
+    throw new UserError("no release tag: run on a `release` event, or pass `tag` or `sha`", {
+      field: "with.tag",
+    });
+  }
   const octokit = new Octokit({ auth: token, baseUrl: env.GITHUB_API_URL.replace(/\/$/, "") });
   const store = openRegistry(loaded.config.registry, {
     root: loaded.root,
@@ -50,6 +80,7 @@ export async function publishAction(): Promise<number> {
     report,
     logger: actionsLogger,
     actor: env.GITHUB_ACTOR,
+    createAt: released.success ? undefined : sha,
   });
   core.setOutput("version", String(result.version));
   core.setOutput("assets", result.assets.map((a) => a.name).join(","));
@@ -68,12 +99,11 @@ export async function publishAction(): Promise<number> {
   return 0;
 }
 
-async function releaseTag(eventPath: string | undefined): Promise<string> {
-  const event = eventPath ? ReleaseEvent.safeParse(JSON.parse(await readFile(eventPath, "utf8"))) : undefined;
-  if (!event?.success) {
-    throw new UserError("no release tag: run on a `release` event or pass the `tag` input", {
-      field: "with.tag",
-    });
+async function readEvent(eventPath: string | undefined): Promise<unknown> {
+  if (!eventPath) return undefined;
+  try {
+    return JSON.parse(await readFile(eventPath, "utf8"));
+  } catch {
+    return undefined;
   }
-  return event.data.release.tag_name;
 }

@@ -31,6 +31,8 @@ export interface PublishOptions {
   report?: Report;
   logger: Logger;
   actor?: string;
+  /** Create the release at this commit when the tag has none (a dispatched `/modelgate promote`). */
+  createAt?: string;
 }
 
 export interface PublishResult {
@@ -57,7 +59,7 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
   const { client, owner, repo, name, store, logger } = options;
   const alias = options.alias ?? "champion";
   // The release is looked up first: a wrong tag should fail before anything is written.
-  const release = await getRelease(client, owner, repo, options.tag);
+  const release = await getRelease(client, owner, repo, options.tag, options.createAt, logger);
   const loaded = await loadModel(options.modelDir, { logger });
   const files = await collectModelFiles(options.modelDir);
   const contents = await Promise.all(
@@ -137,7 +139,14 @@ async function findIdentical(
   );
 }
 
-async function getRelease(client: GitHubClient, owner: string, repo: string, tag: string) {
+async function getRelease(
+  client: GitHubClient,
+  owner: string,
+  repo: string,
+  tag: string,
+  createAt: string | undefined,
+  logger: Logger,
+) {
   try {
     const response = await client.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", {
       owner,
@@ -146,9 +155,17 @@ async function getRelease(client: GitHubClient, owner: string, repo: string, tag
     });
     return Release.parse(response.data);
   } catch (error) {
-    if ((error as { status?: number }).status === 404) {
-      throw new UserError(`no release with tag '${tag}' in ${owner}/${repo}`, { field: "tag" });
-    }
-    throw error;
+    if ((error as { status?: number }).status !== 404) throw error;
+    if (!createAt) throw new UserError(`no release with tag '${tag}' in ${owner}/${repo}`, { field: "tag" });
   }
+  const created = await client.request("POST /repos/{owner}/{repo}/releases", {
+    owner,
+    repo,
+    tag_name: tag,
+    target_commitish: createAt,
+    name: tag,
+    body: "Published by modelgate.",
+  });
+  logger.info(`created release ${tag} at ${createAt.slice(0, 12)}`);
+  return Release.parse(created.data);
 }

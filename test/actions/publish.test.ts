@@ -31,14 +31,27 @@ const config = [
 function installRelease(fake: FakeGitHub) {
   const assets = new Map<number, { id: number; name: string; size: number; digest: string; data: Buffer }>();
   let nextId = 1;
+  let tag = "v1.0.0";
+  const created: Array<{ tag_name: string; target_commitish: string }> = [];
   const release = () => ({
     id: 7,
-    tag_name: "v1.0.0",
+    tag_name: tag,
     upload_url: `${fake.url}/uploads/repos/${OWNER}/${REPO}/releases/7/assets{?name,label}`,
     assets: [...assets.values()].map(({ data: _data, ...asset }) => asset),
   });
   fake.route("GET", "/repos/:owner/:repo/releases/tags/:tag", (req) =>
-    req.params.tag === "v1.0.0" ? { body: release() } : { status: 404, body: { message: "Not Found" } },
+    req.params.tag === tag ? { body: release() } : { status: 404, body: { message: "Not Found" } },
+  );
+  fake.route(
+    "POST",
+    "/repos/:owner/:repo/releases",
+    (req) => {
+      const body = req.body as { tag_name: string; target_commitish: string };
+      created.push(body);
+      tag = body.tag_name;
+      return { status: 201, body: release() };
+    },
+    { optional: true },
   );
   fake.route(
     "POST",
@@ -61,7 +74,7 @@ function installRelease(fake: FakeGitHub) {
     },
     { optional: true },
   );
-  return assets;
+  return Object.assign(assets, { created });
 }
 
 describe("actions/publish (dist/publish.js against the fake GitHub API)", () => {
@@ -121,5 +134,26 @@ describe("actions/publish (dist/publish.js against the fake GitHub API)", () => 
 
     expect(run.code).toBe(2);
     expect(run.stdout).toContain("no release with tag 'v9'");
+  });
+
+  test("dispatched by /modelgate promote (no release event), it creates the release at the promoted commit", async () => {
+    installGitData(fake, OWNER, REPO);
+    const release = installRelease(fake);
+    const workspace = await project({ "modelgate.yml": config, "train.csv": rows(60) });
+    await cli(["train", "--out", "model"], workspace);
+    const env = { GITHUB_TOKEN: "t", GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: `${OWNER}/${REPO}` };
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const event = { inputs: { command: "promote", sha, pull_request: "12" } };
+
+    const run = await runAction("publish", { model: "model" }, { workspace, env, event });
+
+    expect(run.code, run.stdout).toBe(0);
+    expect(release.created).toEqual([
+      expect.objectContaining({ tag_name: "churn-0123456", target_commitish: sha }),
+    ]);
+    expect([...release.values()].map((a) => a.name).sort()).toEqual([
+      "churn-model-card.md",
+      "churn-model.tar.gz",
+    ]);
   });
 });
