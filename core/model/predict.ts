@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { transform, transformRecords } from "./encode.js";
+import { kernelPredict } from "./kernel-predict.js";
 import type { Table } from "./preprocess.js";
 import type { Preprocessor } from "./schema.js";
 
@@ -34,6 +35,21 @@ export function predictEncoded(predictor: Predictor, x: Float32Array, rows: numb
   const { model, inputDim, preprocessor } = predictor;
   const target = preprocessor.target;
   const outputs = target.task === "classification" ? target.classes.length : 1;
+  const out = kernelPredict(model, x, rows) ?? tfjsPredict(model, x, rows, inputDim, outputs);
+  if (target.task === "classification")
+    return { task: "classification", classes: target.classes, probabilities: out };
+  const values = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) values[r] = out[r]! * target.std + target.mean;
+  return { task: "regression", values };
+}
+
+function tfjsPredict(
+  model: tf.LayersModel,
+  x: Float32Array,
+  rows: number,
+  inputDim: number,
+  outputs: number,
+) {
   const out = new Float32Array(rows * outputs);
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const m = Math.min(CHUNK_ROWS, rows - start);
@@ -44,11 +60,7 @@ export function predictEncoded(predictor: Predictor, x: Float32Array, rows: numb
     out.set(chunk.dataSync() as Float32Array, start * outputs);
     chunk.dispose();
   }
-  if (target.task === "classification")
-    return { task: "classification", classes: target.classes, probabilities: out };
-  const values = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) values[r] = out[r]! * target.std + target.mean;
-  return { task: "regression", values };
+  return out;
 }
 
 /** The most probable class index per row. */

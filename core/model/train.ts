@@ -3,6 +3,7 @@ import type { ModelConfig } from "../config/schema.js";
 import type { Logger } from "../ports.js";
 import { type BackendOptions, initBackend } from "./backend.js";
 import { transform } from "./encode.js";
+import { createKernelTrainer } from "./kernel-trainer.js";
 import { assignWeights, buildNetwork, flattenWeights, layerShapes } from "./network.js";
 import { encodedWidth, type FitOptions, fitPreprocessor, type Table } from "./preprocess.js";
 import { deriveSeed, prng, range, shuffle } from "./random.js";
@@ -67,12 +68,17 @@ export async function trainModel(
 
   const model = buildNetwork(config, inputDim, outputs, classes > 0 ? "softmax" : "linear");
   const shapes = layerShapes(config.hidden, inputDim, outputs);
-  const trainer = createTrainer({
+  const trainerOptions = {
     ...config,
     shapes,
     loss: classes > 0 ? "crossentropy" : "mse",
     initial: flattenWeights(model),
-  });
+  } as const;
+  // tfjs-node's multithreaded kernels are left to run tfjs's own step; on wasm and cpu our kernels win.
+  const kernelTrainer =
+    backend === "tensorflow" ? undefined : createKernelTrainer(trainerOptions, config.batchSize);
+  const trainer = kernelTrainer ?? createTrainer(trainerOptions);
+  const engine = kernelTrainer ? "modelgate's wasm SIMD kernels" : `tfjs ${backend}`;
   const order = split.train;
   const shuffleRandom = prng(deriveSeed(config.seed, 0x5f));
   const history: EpochLog[] = [];
@@ -111,7 +117,7 @@ export async function trainModel(
   const epochs = history.length;
   const bestEpoch = best.weights ? best.epoch : epochs;
   logger.info(
-    `trained ${epochs} epoch(s) on ${backend}${stoppedEarly ? `, stopped early; best epoch ${bestEpoch}` : ""}`,
+    `trained ${epochs} epoch(s) on ${engine}${stoppedEarly ? `, stopped early; best epoch ${bestEpoch}` : ""}`,
   );
   return { model, preprocessor, config, inputDim, history, backend, epochs, stoppedEarly, bestEpoch };
 }
