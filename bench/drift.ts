@@ -11,7 +11,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 // reference > 1000 rows, so normalised Wasserstein for numeric columns with > 5 values, Jensen-Shannon
 // (Sturges bins or value counts, as its get_binned_data) for the rest; thresholds 0.1; share >= 0.5.
 const PANDAS = `
-import sys, json, numpy as np, pandas as pd
+import sys, json, resource, numpy as np, pandas as pd
 from scipy import stats
 from scipy.spatial import distance
 ref = pd.read_csv(sys.argv[1]); cur = pd.read_csv(sys.argv[2])
@@ -30,23 +30,32 @@ for col in ref.columns:
     else:
         a, b = binned(r, c, numeric); s = distance.jensenshannon(a, b, 2)
     if s >= 0.1: drifted.append(col)
-print(json.dumps({"drift": len(drifted) / len(ref.columns) >= 0.5, "drifted": drifted}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"drift": len(drifted) / len(ref.columns) >= 0.5, "drifted": drifted,
+                  "cpu": {"user": usage.ru_utime, "system": usage.ru_stime}}))
 `;
 
-// The drift engine behind a tiny driver, bundled like dist/ so no TypeScript loader is timed.
+// The drift engine behind a tiny driver, bundled like dist/ (with the range worker beside it, where
+// core/pipeline/workers.ts looks for it) so no TypeScript loader is timed.
 const DRIVER = `
 import { writeFile } from "node:fs/promises";
 import { detectDrift, loadSide } from "../core/drift/index.js";
 import { silentLogger } from "../core/ports.js";
 const [mode, a, b] = process.argv.slice(2);
+// All threads' CPU time (getrusage of the process), in seconds.
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return { user: user / 1e6, system: system / 1e6 };
+};
 if (mode === "profile") {
   const side = await loadSide(a, { cwd: process.cwd() });
   await writeFile(b, JSON.stringify(side.profile));
+  console.log(JSON.stringify({ cpu: cpu() }));
 } else {
   const started = performance.now();
   const result = await detectDrift(a, b, { cwd: process.cwd(), logger: silentLogger });
   const drifted = result.columns.filter((c) => c.drift).map((c) => c.column);
-  console.log(JSON.stringify({ drift: result.drift, drifted, ms: performance.now() - started }));
+  console.log(JSON.stringify({ drift: result.drift, drifted, ms: performance.now() - started, cpu: cpu() }));
 }
 `;
 
@@ -54,12 +63,17 @@ async function bundleDriver(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "mg-bench-drift-"));
   const entry = path.join(import.meta.dirname, ".drift-driver.ts");
   await writeFile(entry, DRIVER);
-  const outfile = path.join(dir, "driver.mjs");
+  // The bundles are .js files, as in dist/: ESM by this package.json.
+  await writeFile(path.join(dir, "package.json"), '{ "type": "module" }\n');
   try {
     await build({
-      entryPoints: [entry],
-      outfile,
+      entryPoints: {
+        driver: entry,
+        "validate-worker": path.resolve(import.meta.dirname, "../core/pipeline/validate-worker.ts"),
+      },
+      outdir: dir,
       bundle: true,
+      splitting: true,
       format: "esm",
       platform: "node",
       target: "node20",
@@ -69,7 +83,7 @@ async function bundleDriver(): Promise<string> {
   } finally {
     await import("node:fs/promises").then((fs) => fs.rm(entry, { force: true }));
   }
-  return outfile;
+  return path.join(dir, "driver.js");
 }
 
 export async function benchDrift(): Promise<void> {
@@ -99,6 +113,12 @@ export async function benchDrift(): Promise<void> {
     const parsed = JSON.parse(t.stdout) as { drift: boolean; drifted: string[] };
     return `${parsed.drift ? "drift" : "no drift"} [${parsed.drifted.join(" ")}]`;
   };
+  const cpu = (t: Timed) => {
+    const parsed = JSON.parse(t.stdout.trim().split("\n").at(-1) ?? "{}") as {
+      cpu?: { user: number; system: number };
+    };
+    return parsed.cpu ? parsed.cpu.user.toFixed(2) : "";
+  };
   const rows: Array<[string, Timed, string]> = [
     ["modelgate drift (raw vs raw)", ours, verdict(ours)],
     ["modelgate drift (stored profile vs raw)", stored, verdict(stored)],
@@ -114,6 +134,7 @@ export async function benchDrift(): Promise<void> {
     rows.map(([tool, t, v]) => ({
       tool,
       "wall s": t.seconds.toFixed(2),
+      "user CPU s": cpu(t),
       "peak RSS MB": (t.maxRssKb / 1024).toFixed(0),
       verdict: v,
     })),

@@ -1,7 +1,10 @@
 import type { ReadOptions } from "../data/types.js";
+import { RANGE_WORKER } from "../pipeline/profile-data.js";
+import { WorkerPool } from "../pipeline/workers.js";
 import type { Logger } from "../ports.js";
 import { type CompareOptions, compareProfiles } from "./compare.js";
-import { loadSide } from "./load.js";
+import { hintsFromProfile } from "./hints.js";
+import { loadSide, type Side } from "./load.js";
 import type { DriftResult } from "./schema.js";
 
 export {
@@ -13,7 +16,8 @@ export {
 } from "./compare.js";
 export { effectSize, MIN_EFFECT } from "./effect.js";
 export { EXACT_LIMIT } from "./exact.js";
-export { isProfileFile, loadSide, readProfileFile, type Side } from "./load.js";
+export { guessHints, hintsFromProfile } from "./hints.js";
+export { isProfileFile, type LoadSideOptions, loadSide, readProfileFile, type Side } from "./load.js";
 export { driftMethods } from "./methods/index.js";
 export { kolmogorovSf, ksPValue } from "./numeric.js";
 export * from "./schema.js";
@@ -22,6 +26,8 @@ export type { ColumnView, DriftMethod } from "./view.js";
 export interface DetectDriftOptions extends Omit<CompareOptions, "sorted"> {
   cwd: string;
   read?: ReadOptions;
+  /** Threads for a large local CSV (default: one per core). */
+  workers?: number;
   logger: Logger;
 }
 
@@ -34,10 +40,7 @@ export async function detectDrift(
   current: string,
   options: DetectDriftOptions,
 ): Promise<DriftResult> {
-  const read = { cwd: options.cwd, read: options.read };
-  // One after the other: both run on this thread anyway, and one reader at a time keeps memory low.
-  const ref = await options.logger.group(`profile ${reference}`, () => loadSide(reference, read));
-  const cur = await options.logger.group(`profile ${current}`, () => loadSide(current, read));
+  const [ref, cur] = await loadSides(reference, current, options);
   options.logger.info(
     `reference ${ref.name}: ${ref.profile.rows} rows; current ${cur.name}: ${cur.profile.rows} rows`,
   );
@@ -46,6 +49,33 @@ export async function detectDrift(
     sorted: { reference: ref.sorted, current: cur.sorted },
   });
 }
+
+/**
+ * One side after the other: each already keeps every core busy, and one at a time keeps memory low.
+ * One pool of worker threads serves both, so they start once.
+ */
+async function loadSides(
+  reference: string,
+  current: string,
+  options: DetectDriftOptions,
+): Promise<[Side, Side]> {
+  const pool = new WorkerPool(RANGE_WORKER);
+  const { cwd, read, workers, logger } = options;
+  try {
+    const ref = await logger.group(`profile ${reference}`, () =>
+      loadSide(reference, { cwd, read, workers, pool, logger }),
+    );
+    // A stored reference knows the columns' kinds: the current data need not be sampled for them.
+    const hints = ref.from === "profile" ? hintsFromProfile(ref.profile) : undefined;
+    const cur = await logger.group(`profile ${current}`, () =>
+      loadSide(current, { cwd, read, workers, pool, logger, hints }),
+    );
+    return [ref, cur];
+  } finally {
+    await pool.close();
+  }
+}
+
 export { LogRecord, type PredictionLog, readPredictionLog } from "./log.js";
 export { detectModelDrift, type ModelDriftOptions, readBaselineMetrics, readManifest } from "./model.js";
 export { type LiveMetricsOptions, liveMetrics } from "./performance.js";

@@ -1,16 +1,12 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { openData } from "../data/readers/index.js";
-import type { ReadOptions } from "../data/types.js";
+import type { ColumnHint, DataSource, ReadOptions } from "../data/types.js";
 import { fsError, UserError } from "../errors.js";
-import {
-  alignedBatches,
-  type DatasetProfile,
-  ProfileBuilder,
-  parseProfile,
-  unionColumns,
-} from "../profile/index.js";
-import { ExactValues } from "./exact.js";
+import { profileData } from "../pipeline/profile-data.js";
+import type { WorkerPool } from "../pipeline/workers.js";
+import { type Logger, silentLogger } from "../ports.js";
+import { type DatasetProfile, parseProfile } from "../profile/index.js";
+import { guessHints } from "./hints.js";
 
 /** A stored profile is JSON of a few hundred kB at most; anything far larger is not one. */
 const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
@@ -28,25 +24,33 @@ export function isProfileFile(location: string): boolean {
   return path.extname(location).toLowerCase() === ".json";
 }
 
+export interface LoadSideOptions {
+  cwd: string;
+  read?: ReadOptions;
+  /** How a local CSV's columns may be typed (speed only); default guessed from its first rows. */
+  hints?: (source: DataSource) => ColumnHint[] | undefined;
+  /** Threads for a large local CSV (default: one per core). */
+  workers?: number;
+  /** Worker threads shared with other reads (default: this read's own). */
+  pool?: WorkerPool;
+  logger?: Logger;
+}
+
 /** A stored profile (.json, from `modelgate profile --out` or beside a trained model) or data to profile. */
-export async function loadSide(
-  location: string,
-  options: { cwd: string; read?: ReadOptions },
-): Promise<Side> {
+export async function loadSide(location: string, options: LoadSideOptions): Promise<Side> {
   if (isProfileFile(location)) {
     return { name: location, profile: await readProfileFile(location, options.cwd), from: "profile" };
   }
-  const sources = await openData(location, { ...options.read, cwd: options.cwd });
-  const columns = unionColumns(sources);
-  const builder = new ProfileBuilder(columns);
-  const exact = new ExactValues(columns);
-  for (const source of sources) {
-    for await (const batch of alignedBatches(source, columns)) {
-      builder.add(batch);
-      exact.add(batch);
-    }
-  }
-  return { name: location, profile: builder.finish(), sorted: exact.finish(), from: "data" };
+  const data = await profileData(location, {
+    cwd: options.cwd,
+    read: options.read,
+    jobs: { exact: true },
+    hints: options.hints ?? guessHints,
+    workers: options.workers,
+    pool: options.pool,
+    logger: options.logger ?? silentLogger,
+  });
+  return { name: location, profile: data.profile.finish(), sorted: data.exact!.finish(), from: "data" };
 }
 
 export async function readProfileFile(location: string, cwd: string): Promise<DatasetProfile> {

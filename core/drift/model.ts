@@ -8,6 +8,7 @@ import { MetricValues } from "../metrics/schema.js";
 import { ModelManifest } from "../model/schema.js";
 import type { Logger } from "../ports.js";
 import { type CompareOptions, compareColumn, compareProfiles } from "./compare.js";
+import { hintsFromProfile } from "./hints.js";
 import { loadSide } from "./load.js";
 import { readPredictionLog } from "./log.js";
 import { liveMetrics } from "./performance.js";
@@ -53,7 +54,8 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
   if (!options.log) {
     if (!options.current)
       throw new UserError("give a prediction log (--log) or current data (--current)", { field: "--log" });
-    const current = await loadSide(options.current, { cwd: options.cwd, read: options.read });
+    const hints = reference.from === "profile" ? hintsFromProfile(reference.profile) : undefined;
+    const current = await loadSide(options.current, { cwd: options.cwd, read: options.read, hints });
     return compareProfiles(reference.profile, current.profile, {
       ...compare,
       sorted: { reference: reference.sorted, current: current.sorted },

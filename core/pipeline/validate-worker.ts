@@ -1,12 +1,12 @@
-import { parentPort, workerData } from "node:worker_threads";
-import { type RangeTask, validateRange } from "./validate.js";
+import { parentPort } from "node:worker_threads";
+import { type RangeTask, readRange } from "./profile-data.js";
 import { serializeError } from "./workers.js";
 
-export type { RangeResult, RangeTask } from "./validate.js";
-
-if (parentPort) {
-  validateRange(workerData as RangeTask).then(
+// The range reader of profile-data.ts (validate and drift), named for the dist/ entry it has always had.
+// One task per message, one reply each, until the pool (WorkerPool) ends the thread.
+parentPort?.on("message", (task: RangeTask) => {
+  readRange(task).then(
     (value) => parentPort?.postMessage({ ok: true, value }),
     (error: unknown) => parentPort?.postMessage({ ok: false, error: serializeError(error) }),
   );
-}
+});

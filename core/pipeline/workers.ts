@@ -23,30 +23,85 @@ export function workerScript(name: string): { url: URL; script?: string } {
   throw new Error(`worker script ${name}.js not found next to ${here}`);
 }
 
-/** Runs one task on a worker thread and resolves with its single reply. */
-export function runWorker<T>(name: string, data: unknown): Promise<T> {
-  const { url, script } = workerScript(name);
-  return new Promise<T>((resolve, reject) => {
+/**
+ * Worker threads running one script, kept for several tasks (one at a time each): a run that reads
+ * several files starts its threads once. `close` ends them; idle ones never keep the process alive.
+ * The script answers each message (a task) with one `{ ok, value | error }` message.
+ */
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly all = new Set<Worker>();
+
+  constructor(private readonly name: string) {}
+
+  /** Starts workers until `count` are idle, so they boot while the caller prepares their tasks. */
+  prestart(count: number): void {
+    while (this.idle.length < count) this.idle.push(this.start());
+  }
+
+  /** Runs one task on an idle worker (or a new one); a worker that failed is not used again. */
+  async run<T>(task: unknown): Promise<T> {
+    const worker = this.idle.pop() ?? this.start();
+    worker.ref();
+    const reply = await exchange<T>(worker, this.name, task);
+    if (reply.dead) {
+      this.all.delete(worker);
+      void worker.terminate();
+    } else {
+      worker.unref();
+      this.idle.push(worker);
+    }
+    if (!reply.ok) throw reply.error;
+    return reply.value;
+  }
+
+  async close(): Promise<void> {
+    const workers = [...this.all];
+    this.all.clear();
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private start(): Worker {
+    const { url, script } = workerScript(this.name);
     const worker = new Worker(url, {
-      workerData: script ? { ...(data as object), __script: script } : data,
+      workerData: script ? { __script: script } : undefined,
       // Typed reading (BatchOptions.typed) leaves little garbage: a small young generation keeps
       // memory down at no measurable cost (64 MB paid off when every cell was a string).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
-    let settled = false;
-    worker.once("message", (message: { ok: true; value: T } | { ok: false; error: SerializedError }) => {
-      settled = true;
-      if (message.ok) resolve(message.value);
-      else reject(reviveError(message.error));
-      void worker.terminate();
+    worker.unref();
+    // A worker that dies while idle is dropped: a task posted to it would never be answered.
+    worker.on("error", () => {});
+    worker.once("exit", () => {
+      this.all.delete(worker);
+      const at = this.idle.indexOf(worker);
+      if (at >= 0) this.idle.splice(at, 1);
     });
-    worker.once("error", (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once("exit", (code) => {
-      if (!settled) reject(new Error(`worker ${name} exited with code ${code} before replying`));
-    });
+    this.all.add(worker);
+    return worker;
+  }
+}
+
+type Reply<T> = { ok: true; value: T; dead?: false } | { ok: false; error: Error; dead: boolean };
+
+function exchange<T>(worker: Worker, name: string, task: unknown): Promise<Reply<T>> {
+  return new Promise((resolve) => {
+    const done = (reply: Reply<T>) => {
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      resolve(reply);
+    };
+    const onMessage = (message: { ok: true; value: T } | { ok: false; error: SerializedError }) =>
+      done(message.ok ? message : { ok: false, error: reviveError(message.error), dead: false });
+    const onError = (error: Error) => done({ ok: false, error, dead: true });
+    const onExit = (code: number) =>
+      done({
+        ok: false,
+        error: new Error(`worker ${name} exited with code ${code} before replying`),
+        dead: true,
+      });
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+    worker.postMessage(task);
   });
 }
 
