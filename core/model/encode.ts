@@ -46,7 +46,9 @@ function encodeColumn(feature: Feature, cells: Cell[], x: Float32Array, width: n
   if (feature.kind === "numeric") {
     const { median, mean, std, missingIndicator } = feature;
     for (let r = 0; r < rows; r++) {
-      const value = toNumber(cells[r]);
+      const cell = cells[r];
+      // Typed cells (JSON, Parquet, in-memory tables) skip the string path: inference's hot loop.
+      const value = typeof cell === "number" ? (Number.isFinite(cell) ? cell : Number.NaN) : toNumber(cell);
       const absent = Number.isNaN(value);
       x[r * width + offset] = ((absent ? median : value) - mean) / std;
       if (missingIndicator) x[r * width + offset + 1] = absent ? 1 : 0;
