@@ -1,19 +1,10 @@
+import { mulberry32 } from "../stats/random.js";
 import type { Cell } from "./types.js";
 
 export interface ColumnTable {
   columns: string[];
   data: Cell[][];
   lines?: Int32Array;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

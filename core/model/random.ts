@@ -3,17 +3,8 @@
  * gives the same run on any backend: tfjs's own random ops are unseeded or reuse one seed per call.
  */
 
-/** mulberry32: tiny, fast, good enough for shuffling and masks (not for cryptography). */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared with the bootstrap): tiny, fast, good enough for shuffling and masks. */
+export { mulberry32 as prng } from "../stats/random.js";
 
 /** A seed for one purpose (a layer's initialiser, the shuffle), derived from the run seed. */
 export function deriveSeed(seed: number, ...parts: number[]): number {
