@@ -10,7 +10,7 @@ import {
   toBoolean,
   toNumber,
 } from "./preprocess.js";
-import type { Feature, Preprocessor } from "./schema.js";
+import type { BooleanFeature, CategoricalFeature, Feature, NumericFeature, Preprocessor } from "./schema.js";
 
 export interface Encoded {
   /** rows x encodedWidth, row-major. */
@@ -22,50 +22,137 @@ export interface Encoded {
 
 /** Applies fitted preprocessing to a table: the training and evaluation data path, so it stays tight. */
 export function transform(prep: Preprocessor, table: Table): Encoded {
-  const missing = prep.features.filter((f) => !table.columns.includes(f.name)).map((f) => f.name);
-  if (missing.length > 0) {
-    throw new UserError(`the data lacks the model's feature columns: ${missing.join(", ")}`, {
-      field: "data",
-    });
-  }
+  const columns = featureColumns(prep, table);
   const rows = table.data[0]?.length ?? 0;
   const width = encodedWidth(prep.features);
   const x = new Float32Array(rows * width);
-  let offset = 0;
-  for (const feature of prep.features) {
-    encodeColumn(feature, columnOf(table, feature.name, "data"), x, width, offset);
-    offset += featureWidth(feature);
+  for (let start = 0; start < rows; start += BLOCK_ROWS) {
+    encodeBlock(prep, columns, x, start * width, start, Math.min(BLOCK_ROWS, rows - start));
   }
   const targetIndex = table.columns.indexOf(prep.target.name);
   if (targetIndex < 0) return { x, rows };
   return { x, y: encodeTarget(prep, table.data[targetIndex] ?? []), rows };
 }
 
-function encodeColumn(feature: Feature, cells: Cell[], x: Float32Array, width: number, offset: number): void {
-  const rows = cells.length;
-  if (feature.kind === "numeric") {
-    const { median, mean, std, missingIndicator } = feature;
-    for (let r = 0; r < rows; r++) {
-      const cell = cells[r];
-      // Typed cells (JSON, Parquet, in-memory tables) skip the string path: inference's hot loop.
-      const value = typeof cell === "number" ? (Number.isFinite(cell) ? cell : Number.NaN) : toNumber(cell);
-      const absent = Number.isNaN(value);
-      x[r * width + offset] = ((absent ? median : value) - mean) / std;
-      if (missingIndicator) x[r * width + offset + 1] = absent ? 1 : 0;
-    }
-  } else if (feature.kind === "boolean") {
-    for (let r = 0; r < rows; r++) {
-      const value = toBoolean(cells[r]);
-      x[r * width + offset] = Number.isNaN(value) ? feature.fill : value;
-    }
-  } else {
-    const slots = new Map(feature.categories.map((label, i) => [label, i]));
-    const unknown = feature.categories.length;
-    for (let r = 0; r < rows; r++) {
-      const cell = cells[r]!;
-      const slot = isMissing(cell) ? unknown : (slots.get(labelOf(cell)) ?? unknown);
-      x[r * width + offset + slot] = 1;
-    }
+// Rows encoded per pass over the columns: a block of x stays in cache while every column writes into it
+// (column by column over all rows, each column swept the whole array: ~4x slower at 20k x 20).
+const BLOCK_ROWS = 1024;
+
+/** The table's cells for each feature, in the preprocessor's order; a UserError names missing ones. */
+export function featureColumns(prep: Preprocessor, table: Table): Cell[][] {
+  const missing = prep.features.filter((f) => !table.columns.includes(f.name)).map((f) => f.name);
+  if (missing.length > 0) {
+    throw new UserError(`the data lacks the model's feature columns: ${missing.join(", ")}`, {
+      field: "data",
+    });
+  }
+  return prep.features.map((f) => columnOf(table, f.name, "data"));
+}
+
+/**
+ * Encodes rows [start, start + rows) into `out` from float offset `at`, row-major, every slot written
+ * (so `out` may be reused memory): shared by transform and by predict, which writes straight into the
+ * kernel's input, so one copy of this loop is hot by the time a freshly trained model predicts.
+ */
+export function encodeBlock(
+  prep: Preprocessor,
+  columns: Cell[][],
+  out: Float32Array,
+  at: number,
+  start: number,
+  rows: number,
+): void {
+  const width = encodedWidth(prep.features);
+  let offset = at;
+  const features = prep.features;
+  for (let c = 0; c < features.length; c++) {
+    const feature = features[c]!;
+    const cells = columns[c]!;
+    if (feature.kind === "numeric") {
+      if (feature.missingIndicator) encodeNumericFlagged(feature, cells, out, offset, width, start, rows);
+      else encodeNumeric(feature, cells, out, offset, width, start, rows);
+    } else if (feature.kind === "boolean") encodeBoolean(feature, cells, out, offset, width, start, rows);
+    else encodeCategorical(feature, cells, out, offset, width, start, rows);
+    offset += featureWidth(feature);
+  }
+}
+
+// One loop per feature kind keeps each call site monomorphic. `v - v === 0` is Number.isFinite for a
+// number; anything else (strings from CSV, null) takes toNumber, which the first test has ruled out.
+function encodeNumeric(
+  feature: NumericFeature,
+  cells: Cell[],
+  out: Float32Array,
+  at: number,
+  width: number,
+  start: number,
+  rows: number,
+): void {
+  const { median, mean, std } = feature;
+  for (let r = 0, p = at; r < rows; r++, p += width) {
+    const cell = cells[start + r];
+    let value = typeof cell === "number" ? cell : toNumber(cell);
+    if (value - value !== 0) value = median;
+    out[p] = (value - mean) / std;
+  }
+}
+
+function encodeNumericFlagged(
+  feature: NumericFeature,
+  cells: Cell[],
+  out: Float32Array,
+  at: number,
+  width: number,
+  start: number,
+  rows: number,
+): void {
+  const { median, mean, std } = feature;
+  for (let r = 0, p = at; r < rows; r++, p += width) {
+    const cell = cells[start + r];
+    const value = typeof cell === "number" ? cell : toNumber(cell);
+    const absent = value - value !== 0;
+    out[p] = ((absent ? median : value) - mean) / std;
+    out[p + 1] = absent ? 1 : 0;
+  }
+}
+
+function encodeBoolean(
+  feature: BooleanFeature,
+  cells: Cell[],
+  out: Float32Array,
+  at: number,
+  width: number,
+  start: number,
+  rows: number,
+): void {
+  for (let r = 0, p = at; r < rows; r++, p += width) {
+    const value = toBoolean(cells[start + r]);
+    out[p] = Number.isNaN(value) ? feature.fill : value;
+  }
+}
+
+const slotMaps = new WeakMap<CategoricalFeature, Map<string, number>>();
+
+function encodeCategorical(
+  feature: CategoricalFeature,
+  cells: Cell[],
+  out: Float32Array,
+  at: number,
+  width: number,
+  start: number,
+  rows: number,
+): void {
+  let slots = slotMaps.get(feature);
+  if (!slots) {
+    slots = new Map(feature.categories.map((label, i) => [label, i]));
+    slotMaps.set(feature, slots);
+  }
+  const unknown = feature.categories.length;
+  for (let r = 0, p = at; r < rows; r++, p += width) {
+    const cell = cells[start + r]!;
+    const slot = isMissing(cell) ? unknown : (slots.get(labelOf(cell)) ?? unknown);
+    for (let s = 0; s <= unknown; s++) out[p + s] = 0;
+    out[p + slot] = 1;
   }
 }
 

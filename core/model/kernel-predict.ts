@@ -1,10 +1,9 @@
 import type * as tf from "@tensorflow/tfjs";
-import { instantiateKernels, RELU } from "./kernels/index.js";
+import { instantiateKernels, type Kernels, RELU } from "./kernels/index.js";
 import { softmaxRows } from "./kernels/softmax.js";
 
 /**
- * model.predict for a stack of Dense layers on the training kernel: the weights are read from the
- * model on each call (so it always runs what the model holds), the arithmetic never enters tfjs.
+ * model.predict for a stack of Dense layers on the training kernel: the arithmetic never enters tfjs.
  * For a 64-32 MLP this is several times quicker than tfjs-wasm, whose per-layer dispatch and
  * first-call setup dominate at these sizes. Any other architecture returns undefined: use model.predict.
  */
@@ -23,37 +22,99 @@ const APPLY: Record<string, Apply | undefined> = {
   softmax: (v, at, rows, units) => softmaxRows(v, at, rows, units, new Float64Array(units)),
 };
 
-interface DenseLayer {
+interface PlacedLayer {
   inputs: number;
   units: number;
-  activation: string;
-  kernel: Float32Array;
-  bias: Float32Array;
+  apply: Apply;
+  mode: number;
+  /** Float offsets into the kernel's memory. */
+  w: number;
+  b: number;
+  out: number;
 }
+
+/**
+ * A model's weights placed in one wasm memory, kept between calls: a fresh memory and instance per
+ * call cost more than a served row's arithmetic, and the stream of wasm memories they left behind made
+ * V8 run a full GC every few hundred ms under load (the serving p99). `weights` are the tfjs tensors'
+ * data ids: setWeights and training replace them, so a changed model is noticed and placed again.
+ */
+interface Plan {
+  weights: object[];
+  layers: PlacedLayer[];
+  /** Rows the activations have room for. */
+  chunk: number;
+  input: number;
+  kernel: Kernels;
+  mem: Float32Array;
+}
+
+/** Writes rows [start, start + rows) of the encoded input into `mem` at float offset `at`, row-major. */
+export type FillRows = (mem: Float32Array, at: number, start: number, rows: number) => void;
 
 // Rows per pass: bounds the memory for wide inputs; past a few thousand rows the rate stops changing.
 const CHUNK_ROWS = 1024;
+const plans = new WeakMap<tf.LayersModel, Plan>();
 
-function denseLayers(model: tf.LayersModel): DenseLayer[] | undefined {
-  const layers: DenseLayer[] = [];
+function weightIds(model: tf.LayersModel): object[] {
+  const ids: object[] = [];
+  for (const layer of model.layers) for (const w of layer.weights) ids.push(w.read().dataId);
+  return ids;
+}
+
+const sameIds = (a: object[], b: object[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
+function buildPlan(model: tf.LayersModel, weights: object[], chunk: number): Plan | undefined {
+  const dense: { inputs: number; units: number; activation: string; kernel: tf.Tensor; bias: tf.Tensor }[] =
+    [];
   for (const layer of model.layers) {
     const config = layer.getConfig();
     const activation = String(config.activation ?? "linear");
-    const weights = layer.getWeights();
-    if (layer.getClassName() !== "Dense" || !APPLY[activation] || weights.length !== 2) return undefined;
-    const [kernel, bias] = weights as [tf.Tensor, tf.Tensor];
+    const tensors = layer.getWeights();
+    if (layer.getClassName() !== "Dense" || !APPLY[activation] || tensors.length !== 2) return undefined;
+    const [kernel, bias] = tensors as [tf.Tensor, tf.Tensor];
     const [inputs, units] = kernel.shape as [number, number];
-    const previous = layers.at(-1);
+    const previous = dense.at(-1);
     if (kernel.rank !== 2 || (previous && previous.units !== inputs)) return undefined;
-    layers.push({
-      inputs,
-      units,
-      activation,
-      kernel: kernel.dataSync() as Float32Array,
-      bias: bias.dataSync() as Float32Array,
-    });
+    dense.push({ inputs, units, activation, kernel, bias });
   }
-  return layers.length > 0 ? layers : undefined;
+  if (dense.length === 0) return undefined;
+  let floats = 4;
+  const alloc = (count: number) => {
+    const at = floats;
+    floats += Math.ceil(count / 4) * 4;
+    return at;
+  };
+  const layers = dense.map((l) => ({
+    inputs: l.inputs,
+    units: l.units,
+    apply: APPLY[l.activation]!,
+    mode: l.activation === "relu" ? RELU : 0,
+    w: alloc(l.inputs * l.units),
+    b: alloc(l.units),
+    out: alloc(chunk * l.units),
+  }));
+  const input = alloc(chunk * dense[0]!.inputs);
+  const kernel = instantiateKernels(floats * 4);
+  if (!kernel) return undefined;
+  const mem = new Float32Array(kernel.memory.buffer);
+  dense.forEach((l, i) => {
+    mem.set(l.kernel.dataSync() as Float32Array, layers[i]!.w);
+    mem.set(l.bias.dataSync() as Float32Array, layers[i]!.b);
+  });
+  return { weights, layers, chunk, input, kernel, mem };
+}
+
+/** The model's plan, placed again when its weights changed or a call needs more rows of room. */
+function planFor(model: tf.LayersModel, rows: number): Plan | undefined {
+  const weights = weightIds(model);
+  const cached = plans.get(model);
+  const chunk = Math.max(1, Math.min(rows, CHUNK_ROWS));
+  if (cached && cached.chunk >= chunk && sameIds(cached.weights, weights)) return cached;
+  // Room for the larger of the two, so a server alternating 1- and 200-row batches places once.
+  const plan = buildPlan(model, weights, Math.max(chunk, cached?.chunk ?? 0));
+  if (plan) plans.set(model, plan);
+  return plan;
 }
 
 /** rows x outputs, as model.predict gives them; undefined when the model is not a plain Dense stack. */
@@ -62,39 +123,30 @@ export function kernelPredict(
   x: Float32Array,
   rows: number,
 ): Float32Array | undefined {
-  const layers = denseLayers(model);
-  if (!layers) return undefined;
-  const chunk = Math.max(1, Math.min(rows, CHUNK_ROWS));
-  let floats = 4;
-  const alloc = (count: number) => {
-    const at = floats;
-    floats += Math.ceil(count / 4) * 4;
-    return at;
-  };
-  const placed = layers.map((l) => ({
-    ...l,
-    w: alloc(l.kernel.length),
-    b: alloc(l.units),
-    out: alloc(chunk * l.units),
-  }));
-  const input = alloc(chunk * layers[0]!.inputs);
-  const kernel = instantiateKernels(floats * 4);
-  if (!kernel) return undefined;
-  const mem = new Float32Array(kernel.memory.buffer);
-  for (const l of placed) {
-    mem.set(l.kernel, l.w);
-    mem.set(l.bias, l.b);
-  }
-  const last = placed.at(-1)!;
+  return kernelPredictRows(model, rows, (mem, at, start, m) => {
+    const width = x.length / rows;
+    mem.set(x.subarray(start * width, (start + m) * width), at);
+  });
+}
+
+/** As kernelPredict, with the input written straight into the kernel's memory a chunk at a time. */
+export function kernelPredictRows(
+  model: tf.LayersModel,
+  rows: number,
+  fill: FillRows,
+): Float32Array | undefined {
+  const plan = planFor(model, rows);
+  if (!plan) return undefined;
+  const { layers, kernel, mem, input } = plan;
+  const last = layers.at(-1)!;
   const result = new Float32Array(rows * last.units);
-  for (let start = 0; start < rows; start += chunk) {
-    const m = Math.min(chunk, rows - start);
-    mem.set(x.subarray(start * placed[0]!.inputs, (start + m) * placed[0]!.inputs), input);
+  for (let start = 0; start < rows; start += plan.chunk) {
+    const m = Math.min(plan.chunk, rows - start);
+    fill(mem, input, start, m);
     let from = input;
-    for (const l of placed) {
-      const mode = l.activation === "relu" ? RELU : 0;
-      kernel.gemm(4 * from, 4 * l.w, 4 * l.out, 4 * l.b, 0, m, l.units, l.inputs, l.inputs, 1, mode);
-      APPLY[l.activation]!(mem, l.out, m, l.units);
+    for (const l of layers) {
+      kernel.gemm(4 * from, 4 * l.w, 4 * l.out, 4 * l.b, 0, m, l.units, l.inputs, l.inputs, 1, l.mode);
+      l.apply(mem, l.out, m, l.units);
       from = l.out;
     }
     result.set(mem.subarray(last.out, last.out + m * last.units), start * last.units);

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { transform, transformRecords } from "./encode.js";
-import { kernelPredict } from "./kernel-predict.js";
+import { encodeBlock, featureColumns, transform, transformRecords } from "./encode.js";
+import { kernelPredict, kernelPredictRows } from "./kernel-predict.js";
 import type { Table } from "./preprocess.js";
 import type { Preprocessor } from "./schema.js";
 
@@ -22,7 +22,15 @@ const CHUNK_ROWS = 65536;
 
 /** Predicts for a table of raw feature values; the model's preprocessing is applied first. */
 export function predict(predictor: Predictor, table: Table): Prediction {
-  const { x, rows } = transform(predictor.preprocessor, table);
+  const prep = predictor.preprocessor;
+  const columns = featureColumns(prep, table);
+  const rows = table.data[0]?.length ?? 0;
+  // Rows are encoded straight into the kernel's input a chunk at a time: no rows x width array.
+  const out = kernelPredictRows(predictor.model, rows, (mem, at, start, m) =>
+    encodeBlock(prep, columns, mem, at, start, m),
+  );
+  if (out) return finish(predictor, out, rows);
+  const { x } = transform(prep, table);
   return predictEncoded(predictor, x, rows);
 }
 
@@ -35,7 +43,15 @@ export function predictEncoded(predictor: Predictor, x: Float32Array, rows: numb
   const { model, inputDim, preprocessor } = predictor;
   const target = preprocessor.target;
   const outputs = target.task === "classification" ? target.classes.length : 1;
-  const out = kernelPredict(model, x, rows) ?? tfjsPredict(model, x, rows, inputDim, outputs);
+  return finish(
+    predictor,
+    kernelPredict(model, x, rows) ?? tfjsPredict(model, x, rows, inputDim, outputs),
+    rows,
+  );
+}
+
+function finish(predictor: Predictor, out: Float32Array, rows: number): Prediction {
+  const target = predictor.preprocessor.target;
   if (target.task === "classification")
     return { task: "classification", classes: target.classes, probabilities: out };
   const values = new Float64Array(rows);

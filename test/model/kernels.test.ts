@@ -76,6 +76,19 @@ describe("kernelPredict", () => {
     model.dispose();
   });
 
+  it("runs the weights the model holds now, after setWeights and on a larger batch", () => {
+    const model = buildNetwork({ hidden: [9, 6], activation: "relu", seed: 3 }, 11, 3, "softmax");
+    const x = randoms(300 * 11, 5);
+    kernelPredict(model, x.subarray(0, 11), 1);
+    model.setWeights(model.getWeights().map((w) => tf.mul(w, 0.5)));
+
+    const ours = kernelPredict(model, x, 300)!;
+    const theirs = tf.tidy(() => (model.predict(tf.tensor2d(x, [300, 11])) as tf.Tensor).dataSync());
+
+    expect(maxDifference(ours, theirs)).toBeLessThan(1e-5);
+    model.dispose();
+  });
+
   it("declines what is not a plain Dense stack, leaving it to model.predict", () => {
     const model = buildNetwork({ hidden: [4], activation: "elu", seed: 1 }, 3, 2, "softmax");
 
