@@ -2,19 +2,20 @@ import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { CHUNK_BYTES, readChunks } from "../data/readers/bytes.js";
-import { type ByteRange, csvByteRanges, openCsvRange, openData } from "../data/readers/index.js";
+import { type ByteRange, openCheckedCsvRange } from "../data/readers/csv-range.js";
 import type { Batch, ColumnHint, DataSource, ReadOptions } from "../data/types.js";
 import { type ExactState, ExactValues } from "../drift/exact.js";
 import type { Logger } from "../ports.js";
-import { ProfileBuilder, type ProfileState, unionColumns } from "../profile/index.js";
+import { ProfileBuilder, type ProfileState, unionColumns } from "../profile/builder.js";
 import type { DataSchema } from "../schema/schema.js";
-import { Validator, type ValidatorState } from "../validate/index.js";
+import { ValidationRun, type ValidatorState } from "../validate/run.js";
+import type { ValidateOptions } from "../validate/schema.js";
 import { WorkerPool } from "./workers.js";
 
 /** What each thread does with its rows besides profiling them; plain data, so workers get it too. */
 export interface Jobs {
   /** Validate the rows against a schema (`validate`). */
-  validate?: { schema: DataSchema; options: ConstructorParameters<typeof Validator>[2] };
+  validate?: { schema: DataSchema; options: ValidateOptions };
   /** Keep exact numeric values while they are few (drift's exact tests). */
   exact?: boolean;
 }
@@ -42,7 +43,7 @@ export interface ProfiledData {
   /** Every column of every source, first-seen order: the profile's columns. */
   columns: string[];
   profile: ProfileBuilder;
-  validator?: Validator;
+  validator?: ValidationRun;
   exact?: ExactValues;
   /** One per source, when asked for. */
   fingerprints: string[];
@@ -50,6 +51,12 @@ export interface ProfiledData {
 
 /** The dist/ entry (and core/pipeline file) running readRange; named for its first user. */
 export const RANGE_WORKER = "validate-worker";
+
+/**
+ * Opening data (every reader, zod for the options) is for the lead thread alone: loaded when first
+ * needed, so worker threads, which import this file for readRange, never load it (~5 MB a thread).
+ */
+const readers = () => import("../data/readers/index.js");
 
 /** Below this a file is read on the calling thread: starting workers costs more than it saves. */
 const PARALLEL_MIN_BYTES = 8 << 20;
@@ -64,7 +71,9 @@ export async function profileData(
   options: ProfileDataOptions,
 ): Promise<ProfiledData> {
   const sources =
-    typeof location === "string" ? await openData(location, { ...options.read, cwd: options.cwd }) : location;
+    typeof location === "string"
+      ? await (await readers()).openData(location, { ...options.read, cwd: options.cwd })
+      : location;
   const columns = unionColumns(sources);
   const whole = new Part(columns, sources[0]!.columns, options.jobs ?? {});
   const fingerprints: string[] = [];
@@ -95,12 +104,13 @@ async function readSource(
 ): Promise<SourcePart> {
   const file = source.path;
   const local = file !== undefined && (source.format === "csv" || source.format === "tsv");
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const parallel = local && workers > 1 && (await stat(file)).size >= PARALLEL_MIN_BYTES;
+  // Booting while the hints are guessed (drift samples the file's head) and the ranges found.
+  if (parallel) options.pool.prestart(workers - 1);
   // A local file is fingerprinted by its bytes, so its cells need not be hashed and may be typed.
   const hints = local ? await options.hints?.(source) : undefined;
-  const workers = Math.max(1, options.workers ?? availableParallelism());
-  if (local && workers > 1 && (await stat(file)).size >= PARALLEL_MIN_BYTES) {
-    return readParallel(source, file, columns, hints, workers, options);
-  }
+  if (parallel) return readParallel(source, file, columns, hints, workers, options);
   const part = new Part(columns, source.columns, options.jobs ?? {});
   const hash = options.fingerprint && !file ? createHash("sha256") : undefined;
   const fingerprint = options.fingerprint && file ? fileFingerprint(file) : undefined;
@@ -130,12 +140,10 @@ async function readParallel(
   options: ProfileDataOptions & { pool: WorkerPool },
 ): Promise<SourcePart> {
   const read = { ...options.read, cwd: options.cwd };
-  // Booting while this thread finds the ranges (which reads up to the last range's start).
-  options.pool.prestart(workers - 1);
   // Hashing the whole file besides, this thread takes a smaller share of the rows.
   const lead = options.fingerprint ? LEAD_SHARE_HASHING : LEAD_SHARE;
   const shares = Array.from({ length: workers }, (_, i) => (i === 0 ? lead : 1));
-  const ranges = await csvByteRanges(file, workers, read, shares);
+  const ranges = await (await readers()).csvByteRanges(file, workers, read, shares);
   options.logger.debug(`reading ${source.name} on ${ranges.length} threads`);
   const jobs = options.jobs ?? {};
   // Shared by the threads, so they stop keeping a column's exact values once all of them together have too many.
@@ -174,7 +182,8 @@ export interface RangeTask {
 
 /** Profiles (and runs the jobs over) one byte range of a CSV file; what each thread runs in readParallel. */
 export async function readRange(task: RangeTask): Promise<PartState> {
-  const source = openCsvRange(task.file, task.range, { ...task.read, displayName: task.name });
+  // The options passed parseReadOptions in csvByteRanges.
+  const source = openCheckedCsvRange(task.file, task.range, { ...task.read, displayName: task.name });
   const part = new Part(task.columns, source.columns, task.jobs, task.counts);
   for await (const batch of source.batches({ typed: task.hints })) part.add(batch);
   return part.toState();
@@ -189,14 +198,15 @@ export interface PartState {
 /** The profile of some rows and the jobs' results over them; parts over disjoint rows merge. */
 class Part {
   private readonly profile: ProfileBuilder;
-  private readonly validator?: Validator;
+  private readonly validator?: ValidationRun;
   private readonly exact?: ExactValues;
   private readonly align: (batch: Batch) => Batch;
 
   /** `header`: the source's columns, as its batches come; `columns`: the profile's. */
   constructor(columns: string[], header: string[], jobs: Jobs, counts?: Int32Array) {
     this.profile = new ProfileBuilder(columns);
-    if (jobs.validate) this.validator = new Validator(jobs.validate.schema, header, jobs.validate.options);
+    if (jobs.validate)
+      this.validator = new ValidationRun(jobs.validate.schema, header, jobs.validate.options);
     if (jobs.exact) this.exact = new ExactValues(columns, counts);
     this.align = aligner(header, columns);
   }

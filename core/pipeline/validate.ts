@@ -5,7 +5,7 @@ import type { Logger } from "../ports.js";
 import type { DatasetProfile } from "../profile/schema.js";
 import { inferSchema } from "../schema/index.js";
 import type { DataSchema } from "../schema/schema.js";
-import { columnHints } from "../validate/index.js";
+import { columnHints, ValidateOptions } from "../validate/index.js";
 import type { ValidationResult } from "../validate/schema.js";
 import { profileData } from "./profile-data.js";
 
@@ -36,7 +36,11 @@ export async function validateData(
   const sources = await openData(location, { ...options.read, cwd: options.cwd });
   const schemaInferred = options.schema === undefined;
   const schema = options.schema ?? (await inferFromHead(sources[0]!, options));
-  const validateOptions = { maxErrors: options.maxErrors ?? 20, target: options.target, id: options.id };
+  const validateOptions = ValidateOptions.parse({
+    maxErrors: options.maxErrors ?? 20,
+    target: options.target,
+    id: options.id,
+  });
   const data = await profileData(sources, {
     ...options,
     jobs: { validate: { schema, options: validateOptions } },

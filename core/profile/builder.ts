@@ -1,4 +1,4 @@
-import type { Batch } from "../data/types.js";
+import type { Batch, DataSource } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { ColumnAccumulator, type ColumnState } from "./column.js";
 import type { DatasetProfile } from "./schema.js";
@@ -83,4 +83,11 @@ export class ProfileBuilder {
     });
     return { version: 1, rows: this.rows, ragged: this.ragged, columns };
   }
+}
+
+/** Every column of every source (first-seen order); a column a source lacks counts as missing there. */
+export function unionColumns(sources: DataSource[]): string[] {
+  const names = new Set<string>();
+  for (const source of sources) for (const name of source.columns) names.add(name);
+  return [...names];
 }

@@ -1,22 +1,15 @@
 import type { Batch, BatchOptions, Cell, DataSource } from "../data/types.js";
 import { UserError } from "../errors.js";
-import { ProfileBuilder } from "./builder.js";
+import { ProfileBuilder, unionColumns } from "./builder.js";
 import { DatasetProfile } from "./schema.js";
 
-export { ProfileBuilder, type ProfileState } from "./builder.js";
+export { ProfileBuilder, type ProfileState, unionColumns } from "./builder.js";
 export { cellKey } from "./cells.js";
 export { KIND_AGREEMENT, TOP_VALUES } from "./column.js";
 export { HLL_RELATIVE_ERROR } from "./hll.js";
 export { ColumnKind, ColumnProfile, DatasetProfile, SketchData, ValueCount } from "./schema.js";
 export { alignedHistogram, type Bucket, QuantileSketch, RELATIVE_ACCURACY, wasserstein } from "./sketch.js";
 export { DISTINCT_CAP } from "./values.js";
-
-/** Every column of every source (first-seen order); a column a source lacks counts as missing there. */
-export function unionColumns(sources: DataSource[]): string[] {
-  const names = new Set<string>();
-  for (const source of sources) for (const name of source.columns) names.add(name);
-  return [...names];
-}
 
 /** A source's batches laid out on `columns` (which must include all of the source's columns). */
 export async function* alignedBatches(

@@ -55,104 +55,160 @@ export function mixRow(rowA: Int32Array, rowB: Int32Array, r: number): void {
  * repeats are found at the end one bucket at a time, each bucket's table small enough to stay in
  * cache (one 25 MB table probed at random costs ~180 ns a row in cache misses; this ~25 ns).
  * Each bucket stays sorted by line, so the result does not depend on merge order.
- * 12 bytes a row. Plain typed arrays: structured-clone-able.
+ * 12 bytes a row, in fixed-size blocks: growing copies nothing and leaves no garbage, parts over
+ * consecutive lines merge by handing blocks over, and each block is its own ArrayBuffer, so a
+ * worker's log moves to the lead thread by transfer (transferables) instead of by copy.
  */
 export interface HashLogState {
-  /** Per bucket: (a, b, line) triples, ascending by line. */
-  parts: Int32Array[];
-  /** Int32s used in each bucket. */
-  used: Int32Array;
+  /**
+   * Per bucket: blocks of (a, b, line) triples, ascending by line. Every block is used to its
+   * length except a bucket's last, used up to `fill`.
+   */
+  blocks: Int32Array[][];
+  /** Int32s used in each bucket's last block. */
+  fill: Int32Array;
 }
 
 const BUCKET_BITS = 8;
 const BUCKETS = 1 << BUCKET_BITS;
+/** 512 triples (6 kB): under a block per bucket (~1.5 MB a log) is ever allocated but unused. */
+const BLOCK = 3 * 512;
+/** A bucket's first block: small data (and unique columns' logs) stay small. */
+const FIRST_BLOCK = 3 * 16;
 
 export function newHashLog(): HashLogState {
-  return { parts: Array.from({ length: BUCKETS }, () => new Int32Array(48)), used: new Int32Array(BUCKETS) };
+  return { blocks: Array.from({ length: BUCKETS }, () => []), fill: new Int32Array(BUCKETS) };
 }
 
 /** Records hash (a, b) seen on `line`; lines must arrive ascending (batches in file order). */
 export function logHash(log: HashLogState, a: number, b: number, line: number): void {
   const p = a >>> (32 - BUCKET_BITS);
-  let part = log.parts[p]!;
-  const at = log.used[p]!;
-  if (at + 3 > part.length) {
-    const bigger = new Int32Array(part.length * 2);
-    bigger.set(part);
-    log.parts[p] = part = bigger;
+  const blocks = log.blocks[p]!;
+  let at = log.fill[p]!;
+  let block = blocks[blocks.length - 1];
+  if (block === undefined || at === block.length) {
+    block = new Int32Array(block === undefined ? FIRST_BLOCK : BLOCK);
+    blocks.push(block);
+    at = 0;
   }
-  part[at] = a;
-  part[at + 1] = b;
-  part[at + 2] = line;
-  log.used[p] = at + 3;
+  block[at] = a;
+  block[at + 1] = b;
+  block[at + 2] = line;
+  log.fill[p] = at + 3;
 }
 
-/** Adds `from`'s pairs to `into`, keeping every bucket sorted by line. */
+/** The Int32s used in one bucket. */
+function bucketSize(log: HashLogState, p: number): number {
+  const blocks = log.blocks[p]!;
+  let size = log.fill[p]!;
+  for (let i = 0; i < blocks.length - 1; i++) size += blocks[i]!.length;
+  return size;
+}
+
+/** A bucket's blocks, each cut to what is used (views, not copies). */
+function usedBlocks(log: HashLogState, p: number): Int32Array[] {
+  const blocks = log.blocks[p]!;
+  const last = blocks.length - 1;
+  if (last < 0) return [];
+  const cut = blocks.slice(0, last);
+  if (log.fill[p]! > 0) cut.push(blocks[last]!.subarray(0, log.fill[p]!));
+  return cut;
+}
+
+/**
+ * Adds `from`'s pairs to `into`, keeping every bucket sorted by line. Parts over consecutive lines
+ * (byte ranges of one file) only hand blocks over; interleaved ones are merged into a new block.
+ */
 export function mergeHashLog(into: HashLogState, from: HashLogState): void {
   for (let p = 0; p < BUCKETS; p++) {
-    const xs = into.parts[p]!;
-    const xn = into.used[p]!;
-    const ys = from.parts[p]!;
-    const yn = from.used[p]!;
-    if (yn === 0) continue;
-    const out = new Int32Array(Math.max(48, xn + yn));
-    if (xn === 0 || xs[xn - 1]! < ys[2]!) {
-      out.set(xs.subarray(0, xn));
-      out.set(ys.subarray(0, yn), xn);
-    } else {
-      let i = 0;
-      let j = 0;
-      let k = 0;
-      while (i < xn || j < yn) {
-        const src = j >= yn || (i < xn && xs[i + 2]! <= ys[j + 2]!) ? 0 : 1;
-        const arr = src === 0 ? xs : ys;
-        const at = src === 0 ? i : j;
-        out[k] = arr[at]!;
-        out[k + 1] = arr[at + 1]!;
-        out[k + 2] = arr[at + 2]!;
-        k += 3;
-        if (src === 0) i += 3;
-        else j += 3;
-      }
+    const ys = from.blocks[p]!;
+    if (ys.length === 0 || from.fill[p] === 0) continue;
+    const xs = into.blocks[p]!;
+    if (xs.length === 0 || into.fill[p] === 0) {
+      into.blocks[p] = ys.slice();
+      into.fill[p] = from.fill[p]!;
+      continue;
     }
-    into.parts[p] = out;
-    into.used[p] = xn + yn;
+    const xLast = xs[xs.length - 1]![into.fill[p]! - 1]!;
+    const yLast = ys[ys.length - 1]![from.fill[p]! - 1]!;
+    if (xLast < ys[0]![2]!) {
+      into.blocks[p] = [...usedBlocks(into, p), ...ys];
+      into.fill[p] = from.fill[p]!;
+    } else if (yLast < xs[0]![2]!) {
+      into.blocks[p] = [...usedBlocks(from, p), ...xs];
+    } else {
+      const merged = mergeSorted(flatten(usedBlocks(into, p)), flatten(usedBlocks(from, p)));
+      into.blocks[p] = [merged];
+      into.fill[p] = merged.length;
+    }
   }
+}
+
+function flatten(blocks: Int32Array[]): Int32Array {
+  const out = new Int32Array(blocks.reduce((sum, block) => sum + block.length, 0));
+  let at = 0;
+  for (const block of blocks) {
+    out.set(block, at);
+    at += block.length;
+  }
+  return out;
+}
+
+/** Two runs of triples, each ascending by line, as one. */
+function mergeSorted(xs: Int32Array, ys: Int32Array): Int32Array {
+  const out = new Int32Array(xs.length + ys.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < xs.length || j < ys.length) {
+    const fromX = j >= ys.length || (i < xs.length && xs[i + 2]! <= ys[j + 2]!);
+    const arr = fromX ? xs : ys;
+    const at = fromX ? i : j;
+    out[k] = arr[at]!;
+    out[k + 1] = arr[at + 1]!;
+    out[k + 2] = arr[at + 2]!;
+    k += 3;
+    if (fromX) i += 3;
+    else j += 3;
+  }
+  return out;
 }
 
 /** Calls `onRepeat(line, firstLine)` for every pair whose hash was seen on an earlier line. */
 export function findRepeats(log: HashLogState, onRepeat: (repeat: number, first: number) => void): void {
+  const sizes = Array.from({ length: BUCKETS }, (_, p) => bucketSize(log, p));
   // One table, cleared per bucket: sized for the largest bucket, at least twice its entries
   // (a power of two) so linear probes stay short.
-  const largest = Math.max(...log.used) / 3;
+  const largest = Math.max(...sizes) / 3;
   const space = new Int32Array((1 << Math.ceil(Math.log2(Math.max(2, largest * 2)))) * 3);
   for (let p = 0; p < BUCKETS; p++) {
-    const part = log.parts[p]!;
-    const used = log.used[p]!;
+    const used = sizes[p]!;
     if (used <= 3) continue;
     const slots = 1 << Math.ceil(Math.log2((used / 3) * 2));
     const mask = slots - 1;
     const table = space.subarray(0, slots * 3);
     table.fill(0);
-    for (let at = 0; at < used; at += 3) {
-      const a = part[at]!;
-      const b = part[at + 1]!;
-      const line = part[at + 2]!;
-      let slot = (Math.imul(b ^ (a >>> 7), 0x9e3779b1) >>> 11) & mask;
-      for (;;) {
-        const o = slot * 3;
-        const seen = table[o + 2]!;
-        if (seen === 0) {
-          table[o] = a;
-          table[o + 1] = b;
-          table[o + 2] = line;
-          break;
+    for (const part of usedBlocks(log, p)) {
+      for (let at = 0; at < part.length; at += 3) {
+        const a = part[at]!;
+        const b = part[at + 1]!;
+        const line = part[at + 2]!;
+        let slot = (Math.imul(b ^ (a >>> 7), 0x9e3779b1) >>> 11) & mask;
+        for (;;) {
+          const o = slot * 3;
+          const seen = table[o + 2]!;
+          if (seen === 0) {
+            table[o] = a;
+            table[o + 1] = b;
+            table[o + 2] = line;
+            break;
+          }
+          if (table[o] === a && table[o + 1] === b) {
+            onRepeat(line, seen);
+            break;
+          }
+          slot = (slot + 1) & mask;
         }
-        if (table[o] === a && table[o + 1] === b) {
-          onRepeat(line, seen);
-          break;
-        }
-        slot = (slot + 1) & mask;
       }
     }
   }

@@ -12,7 +12,7 @@ export {
   type ValidateOptionsInput,
   ValidationResult,
 } from "./schema.js";
-export { Validator, type ValidatorState } from "./validator.js";
+export { ValidationRun, Validator, type ValidatorState } from "./validator.js";
 
 export interface ValidateSourcesExtra {
   /** Fingerprint of the data as a whole (the caller computes it while reading). */

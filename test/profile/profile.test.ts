@@ -97,6 +97,60 @@ describe("merging", () => {
     expect(merged.distinct.exact).toBe(false);
     expect(Math.abs(merged.distinct.value - ids.length) / ids.length).toBeLessThan(3 * HLL_RELATIVE_ERROR);
   });
+
+  test("numbers past the distinct cap, split anyhow and cloned, merge into the truncated whole", () => {
+    const xs = Array.from({ length: DISTINCT_CAP + 500 }, (_, i) => [(i * 0.37 - 900).toFixed(2)] as Cell[]);
+    const whole = new ProfileBuilder(["x"]);
+    whole.add(batchOf(xs));
+    const left = new ProfileBuilder(["x"]);
+    left.add(batchOf(xs.slice(0, 6000)));
+    const right = new ProfileBuilder(["x"]);
+    right.add(batchOf(xs.slice(6000)));
+
+    left.merge(ProfileBuilder.fromState(structuredClone(right.toState())));
+    const merged = left.finish();
+
+    expectSameProfile(merged, whole.finish());
+    expect(merged.columns.x!.values.truncated).toBe(true);
+  });
+
+  test("-0 counts as 0, NaN and infinities as one value each, beside text", () => {
+    const cells: Cell[] = [
+      "-0",
+      "0",
+      "0.0",
+      "NaN",
+      "nan",
+      "inf",
+      "-inf",
+      "Infinity",
+      "x",
+      "x",
+      "4096.5",
+      "-1",
+    ];
+    const builder = new ProfileBuilder(["v"]);
+
+    builder.add(batchOf(cells.map((cell) => [cell])));
+    const column = ProfileBuilder.fromState(structuredClone(builder.toState())).finish().columns.v!;
+
+    expect({ distinct: column.distinct, values: column.values }).toEqual({
+      distinct: { value: 7, exact: true, relativeError: 0 },
+      values: {
+        complete: true,
+        truncated: false,
+        top: [
+          { value: "0", count: 3 },
+          { value: "Infinity", count: 2 },
+          { value: "NaN", count: 2 },
+          { value: "x", count: 2 },
+          { value: "-1", count: 1 },
+          { value: "-Infinity", count: 1 },
+          { value: "4096.5", count: 1 },
+        ],
+      },
+    });
+  });
 });
 
 describe("counting cells", () => {

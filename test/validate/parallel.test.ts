@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { csvByteRanges } from "../../core/data/readers/index.js";
 import { validateData } from "../../core/pipeline/validate.js";
+import { transferables } from "../../core/pipeline/workers.js";
 import { silentLogger } from "../../core/ports.js";
 import { DataSchema } from "../../core/schema/schema.js";
 import { tempDir } from "../readers/helpers.js";
@@ -59,5 +60,25 @@ describe("validateData across threads", () => {
     const ranges = await csvByteRanges(join(dir, "d.csv"), 2, {}, [1, 3]);
 
     expect(ranges.map((r) => r.end - r.start)).toEqual([2000, 6000]);
+  });
+});
+
+describe("transferables", () => {
+  it("lists each plain ArrayBuffer once, leaving Buffers and SharedArrayBuffers out", () => {
+    const block = new Int32Array(6);
+    const other = new Float64Array(2);
+    const state = {
+      blocks: [[block, block.subarray(0, 3)]],
+      counts: new Map([["x", { values: other }]]),
+      text: Buffer.from("pooled"),
+      shared: new Int32Array(new SharedArrayBuffer(8)),
+      name: "part",
+    };
+
+    const found = transferables(state);
+
+    expect(found).toEqual([block.buffer, other.buffer]);
+    expect(found[0]).toBe(block.buffer);
+    expect(found[1]).toBe(other.buffer);
   });
 });

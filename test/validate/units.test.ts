@@ -43,6 +43,33 @@ describe("hash log", () => {
     ]);
     expect(seen(backward)).toEqual(seen(forward));
   });
+
+  it("merges interleaved lines, and parts spanning several blocks, like one pass", () => {
+    const rows = 5000;
+    const key = (line: number) => (line % 3) << 24;
+    const whole = newHashLog();
+    const parts = [newHashLog(), newHashLog()];
+    for (let line = 2; line < rows; line++) {
+      logHash(whole, key(line), 1, line);
+      logHash(parts[line < rows / 2 ? 0 : 1]!, key(line), 1, line);
+    }
+    const odd = newHashLog();
+    const even = newHashLog();
+    for (let line = 2; line < rows; line++) logHash(line % 2 ? odd : even, key(line), 1, line);
+    const halves = structuredClone(parts[1]!);
+    mergeHashLog(halves, parts[0]!);
+    mergeHashLog(odd, even);
+
+    const seen = (log: typeof whole) => {
+      const pairs: [number, number][] = [];
+      findRepeats(log, (repeat, first) => pairs.push([repeat, first]));
+      return pairs.sort((a, b) => a[0] - b[0]);
+    };
+
+    expect(seen(halves)).toEqual(seen(whole));
+    expect(seen(odd)).toEqual(seen(whole));
+    expect(seen(whole)).toHaveLength(rows - 2 - 3);
+  });
 });
 
 describe("keepLine", () => {

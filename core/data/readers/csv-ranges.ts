@@ -1,19 +1,14 @@
 import { stat } from "node:fs/promises";
-import { extname, isAbsolute, resolve } from "node:path";
 import { fsError } from "../../errors.js";
 import type { DataSource, ReadOptions } from "../types.js";
 import { CHUNK_BYTES, readChunks } from "./bytes.js";
-import { checkDelimiter, csvSource } from "./csv.js";
-import { readCsvHeader, readCsvHeaderSync } from "./csv-header.js";
+import { readCsvHeader } from "./csv-header.js";
+import type { ByteRange } from "./csv-range.js";
+import { delimiterFor, localFile, openCheckedCsvRange } from "./csv-range.js";
 import { parseReadOptions } from "./schema.js";
 import type { LocalFile } from "./types.js";
 
-/** Bytes [start, end) of a CSV file, starting on a record boundary; its first record is on `firstLine`. */
-export interface ByteRange {
-  start: number;
-  end: number;
-  firstLine: number;
-}
+export type { ByteRange } from "./csv-range.js";
 
 const QUOTE = 34;
 const LF = 10;
@@ -103,24 +98,5 @@ async function boundaries(
 
 /** Streams one range from csvByteRanges; the header is read from the start of the file. */
 export function openCsvRange(file: string, range: ByteRange, options: ReadOptions = {}): DataSource {
-  parseReadOptions(options);
-  const local = localFile(file, options);
-  const delimiter = delimiterFor(local, options);
-  const header = readCsvHeaderSync(local, delimiter);
-  const format = delimiter === "\t" ? "tsv" : "csv";
-  return csvSource(local, format, delimiter, header.columns, range);
-}
-
-function localFile(file: string, options: ReadOptions): LocalFile {
-  const path = options.cwd && !isAbsolute(file) ? resolve(options.cwd, file) : file;
-  return { path, name: options.displayName ?? file };
-}
-
-function delimiterFor(file: LocalFile, options: ReadOptions): string {
-  const tsv =
-    options.format === "tsv" ||
-    (!options.format && [".tsv", ".tab"].includes(extname(file.path).toLowerCase()));
-  const delimiter = options.delimiter ?? (tsv ? "\t" : ",");
-  checkDelimiter(delimiter);
-  return delimiter;
+  return openCheckedCsvRange(file, range, parseReadOptions(options));
 }
