@@ -87,4 +87,21 @@ describe("actions train, evaluate and report (dist/, as the runner runs them)", 
     expect(evaluate.code).toBe(2);
     expect(evaluate.stdout).toContain("input 'model'");
   });
+
+  test("train takes model: overrides from `params` (a retrain dispatch's args); unknown keys are refused", async () => {
+    const workspace = await project({
+      "modelgate.yml": config,
+      "train.csv": rows(200, 3),
+      "test.csv": rows(50, 4),
+    });
+
+    const ok = await runAction("train", { out: "model", params: '{"epochs":2,"hidden":[4]}' }, { workspace });
+    const bad = await runAction("train", { params: '{"epochs":2,"colour":"red"}' }, { workspace });
+
+    expect(ok.code, ok.stdout).toBe(0);
+    const manifest = JSON.parse(await readFile(`${workspace}/model/modelgate.json`, "utf8"));
+    expect(manifest.run.params).toMatchObject({ epochs: 2, hidden: [4], learningRate: 0.02 });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain("colour");
+  });
 });
