@@ -1,4 +1,4 @@
-import type { Bucket, QuantileSketch } from "../profile/index.js";
+import { type Bucket, type QuantileSketch, wassersteinOfHistogram } from "../profile/index.js";
 
 /**
  * Sketch buckets worked out once per sketch (and aligned once per pair): QuantileSketch.buckets()
@@ -53,19 +53,10 @@ export function aligned(a: QuantileSketch, b: QuantileSketch): Aligned {
   return out;
 }
 
-/** First Wasserstein distance of two sketched distributions (as profile's wasserstein). */
+/** First Wasserstein distance of two sketched distributions (as profile's wasserstein, cached histogram). */
 export function sketchWasserstein(a: QuantileSketch, b: QuantileSketch): number {
   if (a.count === 0 || b.count === 0) return Number.NaN;
-  const h = aligned(a, b);
-  let fa = 0;
-  let fb = 0;
-  let distance = 0;
-  for (let k = 0; k < h.value.length - 1; k++) {
-    fa += h.a[k]! / a.count;
-    fb += h.b[k]! / b.count;
-    distance += Math.abs(fa - fb) * (h.value[k + 1]! - h.value[k]!);
-  }
-  return distance;
+  return wassersteinOfHistogram(aligned(a, b), a.count, b.count);
 }
 
 /** QuantileSketch.cdf and .quantile over the cached buckets, by binary search. */

@@ -8,7 +8,14 @@ export { cellKey } from "./cells.js";
 export { KIND_AGREEMENT, TOP_VALUES } from "./column.js";
 export { HLL_RELATIVE_ERROR } from "./hll.js";
 export { ColumnKind, ColumnProfile, DatasetProfile, SketchData, ValueCount } from "./schema.js";
-export { alignedHistogram, type Bucket, QuantileSketch, RELATIVE_ACCURACY, wasserstein } from "./sketch.js";
+export {
+  alignedHistogram,
+  type Bucket,
+  QuantileSketch,
+  RELATIVE_ACCURACY,
+  wasserstein,
+  wassersteinOfHistogram,
+} from "./sketch.js";
 export { DISTINCT_CAP } from "./values.js";
 
 /** A source's batches laid out on `columns` (which must include all of the source's columns). */

@@ -242,13 +242,21 @@ export function alignedHistogram(
 /** First Wasserstein (earth mover's) distance between two sketched distributions; NaN if either is empty. */
 export function wasserstein(a: QuantileSketch, b: QuantileSketch): number {
   if (a.count === 0 || b.count === 0) return Number.NaN;
-  const h = alignedHistogram(a, b);
+  return wassersteinOfHistogram(alignedHistogram(a, b), a.count, b.count);
+}
+
+/** The same distance from an already aligned histogram (drift caches those per column pair). */
+export function wassersteinOfHistogram(
+  h: { value: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number> },
+  countA: number,
+  countB: number,
+): number {
   let fa = 0;
   let fb = 0;
   let distance = 0;
   for (let k = 0; k < h.value.length - 1; k++) {
-    fa += h.a[k]! / a.count;
-    fb += h.b[k]! / b.count;
+    fa += h.a[k]! / countA;
+    fb += h.b[k]! / countB;
     distance += Math.abs(fa - fb) * (h.value[k + 1]! - h.value[k]!);
   }
   return distance;
