@@ -1,5 +1,9 @@
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { Ajv, type ErrorObject, type SchemaObject } from "ajv";
 import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
@@ -33,7 +37,7 @@ const relative = (file: string) => path.relative(repoRoot, file);
 const load = (file: string): unknown => parse(readFileSync(file, "utf8"));
 
 // Globbed, so workflows and actions added later are checked too.
-const workflowFiles = globSync(["examples/**/workflows/*.{yml,yaml}"], {
+const workflowFiles = globSync(["examples/**/workflows/*.{yml,yaml}", ".github/workflows/*.{yml,yaml}"], {
   cwd: repoRoot,
   dot: true,
   absolute: true,
@@ -220,7 +224,6 @@ describe("action metadata", () => {
   describe.each(actionFiles.map((f) => [relative(f), f]))("%s", (_, file) => {
     const action = load(file) as { runs?: { using?: string; main?: string } };
     const main = path.resolve(path.dirname(file), action.runs?.main ?? "");
-    const built = existsSync(main);
 
     it("is valid against SchemaStore's github-action schema", () => {
       const ok = validateAction(action);
@@ -234,9 +237,46 @@ describe("action metadata", () => {
       expect(path.relative(path.join(repoRoot, "dist"), main)).toMatch(/^[\w-]+\.js$/);
     });
 
-    // The lead builds dist/; an action added since shows up here as skipped, not as a failure.
-    it.skipIf(!built)(`has its main file ${path.relative(repoRoot, main)} built`, () => {
-      expect(existsSync(main)).toBe(true);
+    it(`has its main file ${path.relative(repoRoot, main)} built`, () => {
+      expect(existsSync(main), "run npm run build and commit dist/").toBe(true);
+    });
+  });
+});
+
+describe("scripts/pin-templates.mjs (run by .github/workflows/release.yml)", () => {
+  it("pins every OWNER/modelgate placeholder to the released commit, naming its tag, and the rules still hold", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "mg-pinned-"));
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+
+    await promisify(execFile)(process.execPath, [
+      path.join(repoRoot, "scripts/pin-templates.mjs"),
+      ...["--repo", "acme/modelgate", "--sha", sha, "--tag", "v1.2.3", "--out", out],
+    ]);
+
+    const pinnedFiles = globSync(["*.yml"], { cwd: out, absolute: true }).sort();
+    expect(pinnedFiles.map((f) => path.basename(f))).toEqual(
+      workflowFiles.filter((f) => f.includes("/examples/workflows/")).map((f) => path.basename(f)),
+    );
+    for (const file of pinnedFiles) {
+      const text = readFileSync(file, "utf8");
+      expect(text).not.toContain("OWNER/modelgate");
+      for (const line of text.split("\n").filter((l) => l.includes("acme/modelgate"))) {
+        expect(line).toMatch(new RegExp(`uses: acme/modelgate(/[\\w/-]+)?@${sha} # v1\\.2\\.3$`));
+      }
+      expect(checkWorkflow(load(file))).toEqual([]);
+    }
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it("refuses a SHA that is not a full commit SHA", async () => {
+    const run = promisify(execFile)(process.execPath, [
+      path.join(repoRoot, "scripts/pin-templates.mjs"),
+      ...["--repo", "acme/modelgate", "--sha", "main", "--tag", "v1.2.3", "--out", tmpdir()],
+    ]);
+
+    await expect(run).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/40-character commit SHA/),
     });
   });
 });
