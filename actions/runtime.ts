@@ -12,11 +12,11 @@ export const actionsLogger: Logger = {
   group: (name, work) => core.group(name, work),
   progress: (() => {
     const shown = new Map<string, number>();
-    return (step: string, done: number, total?: number) => {
+    return (step: string, done: number, total?: number, detail?: string) => {
       const decile = total ? Math.floor((10 * done) / total) : done;
       if (shown.get(step) === decile) return;
       shown.set(step, decile);
-      core.info(`${step} ${done}${total ? `/${total}` : ""}`);
+      core.info(`${step} ${done}${total ? `/${total}` : ""}${detail ? ` ${detail}` : ""}`);
     };
   })(),
 };

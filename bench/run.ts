@@ -1,4 +1,5 @@
 import { benchBot } from "./bot.js";
+import { benchDefaults } from "./defaults.js";
 import { benchDrift } from "./drift.js";
 import { benchServe } from "./serve.js";
 import { benchTrain } from "./train.js";
@@ -13,6 +14,7 @@ const all: Record<string, () => Promise<void>> = {
   drift: benchDrift,
   bot: benchBot,
   tune: benchTune,
+  defaults: benchDefaults,
 };
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {

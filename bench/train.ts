@@ -1,14 +1,12 @@
-import { writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ModelConfig } from "../core/config/schema.js";
 import type { Cell } from "../core/data/types.js";
-import { predict, predictEncoded, trainModel, transform } from "../core/model/index.js";
-import { silentLogger } from "../core/ports.js";
 import { BENCH_DIR } from "./data.js";
 import { pythonWithPackages, timed } from "./timing.js";
 
 // The same task for both: 100k x 20 uniform features, a noisy linear boundary; (64, 32) MLP,
-// 20 epochs, batch 128, adam at 0.001; accuracy on 20k held-out rows.
+// 20 epochs, batch 128, adam at 0.002 (modelgate's default); accuracy on 20k held-out rows.
 const N = 100_000;
 const TEST = 20_000;
 const D = 20;
@@ -19,7 +17,7 @@ from sklearn.neural_network import MLPClassifier
 train = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1, dtype=np.float32)
 test = np.loadtxt(sys.argv[2], delimiter=",", skiprows=1, dtype=np.float32)
 clf = MLPClassifier(hidden_layer_sizes=(64, 32), batch_size=128, max_iter=20, solver="adam",
-                    learning_rate_init=0.001, tol=0, n_iter_no_change=1000, random_state=0)
+                    learning_rate_init=0.002, tol=0, n_iter_no_change=1000, random_state=0)
 t = time.perf_counter(); clf.fit(train[:, :-1], train[:, -1].astype(int)); t1 = time.perf_counter()
 p = clf.predict_proba(test[:, :-1]); t2 = time.perf_counter()
 print(f"{t1-t:.3f} {t2-t1:.4f} {(p.argmax(1) == test[:, -1]).mean():.4f}")
@@ -64,76 +62,126 @@ async function writeCsv(file: string, table: { columns: string[]; data: Cell[][]
   await writeFile(file, `${lines.join("\n")}\n`);
 }
 
-export async function benchTrain(): Promise<void> {
-  const task = makeTask();
-  const config = ModelConfig.parse({
-    hidden: [64, 32],
-    epochs: 20,
-    batchSize: 128,
-    learningRate: 0.001,
-    dropout: 0,
-    earlyStopping: false,
-    task: "classification",
-  });
-  let started = performance.now();
-  const trained = await trainModel(task.train, config, { target: "y", logger: silentLogger });
-  const trainSeconds = (performance.now() - started) / 1000;
-  started = performance.now();
-  const prediction = predict(trained, task.test);
-  const predictMs = performance.now() - started;
-  // The model alone on already-encoded rows, as predict_proba is timed on a parsed array (warm: 2nd call).
-  const encoded = transform(trained.preprocessor, task.test);
-  started = performance.now();
-  predictEncoded(trained, encoded.x, encoded.rows);
-  const modelOnlyMs = performance.now() - started;
-  const truth = task.test.data.at(-1)!;
-  let correct = 0;
-  if (prediction.task === "classification") {
-    for (let i = 0; i < TEST; i++) {
-      const label = prediction.probabilities[2 * i + 1]! > 0.5 ? "1" : "0";
-      if (label === truth[i]) correct++;
-    }
-  }
-  const ours = { trainSeconds, predictMs, accuracy: correct / TEST };
-  console.log(
-    `modelgate (${trained.backend}): train ${trainSeconds.toFixed(2)} s, predict ${predictMs.toFixed(0)} ms for ${TEST} rows, accuracy ${ours.accuracy.toFixed(4)}`,
-  );
+const TORCH = `
+import sys, time, numpy as np, torch
+torch.manual_seed(0)
+train = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1, dtype=np.float32)
+test = np.loadtxt(sys.argv[2], delimiter=",", skiprows=1, dtype=np.float32)
+x, y = torch.from_numpy(train[:, :-1]), torch.from_numpy(train[:, -1]).long()
+mean, std = x.mean(0), x.std(0) + 1e-7
+x = (x - mean) / std
+net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], 64), torch.nn.ReLU(), torch.nn.Dropout(0.1),
+                          torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Dropout(0.1), torch.nn.Linear(32, 2))
+opt = torch.optim.Adam(net.parameters(), lr=0.002)
+loss = torch.nn.CrossEntropyLoss()
+t = time.perf_counter()
+for epoch in range(20):
+    order = torch.randperm(len(x))
+    for i in range(0, len(x), 128):
+        idx = order[i:i + 128]
+        opt.zero_grad(); l = loss(net(x[idx]), y[idx]); l.backward(); opt.step()
+t1 = time.perf_counter()
+net.eval()
+with torch.no_grad():
+    p = net((torch.from_numpy(test[:, :-1]) - mean) / std).argmax(1).numpy()
+print(f"{t1-t:.3f} 0 {(p == test[:, -1]).mean():.4f}")
+`;
 
-  const python = await pythonWithPackages(["sklearn", "numpy"]);
-  if (!python) {
-    console.log("scikit-learn not found: apt-get install -y python3-sklearn for the side-by-side run");
+// The default config, as users get it, with what both peers can match: 20 epochs, batch 128, no early stopping.
+const CONFIG = `version: 1
+name: bench
+data: { train: train-task.csv, test: train-task-test.csv, target: y }
+model: { task: classification, epochs: 20, batchSize: 128, earlyStopping: false }
+gates: []
+`;
+
+/** Whole processes: modelgate's CLI (dist/) with the default config vs scikit-learn and PyTorch scripts. */
+export async function benchTrain(): Promise<void> {
+  const cli = path.resolve(import.meta.dirname, "../bin/modelgate.js");
+  if (!existsSync(path.resolve(import.meta.dirname, "../dist/cli.js"))) {
+    console.log("dist/ is missing: npm run build first (the benchmark runs the bundled CLI)");
     return;
   }
+  const task = makeTask();
   const trainCsv = path.join(BENCH_DIR, "train-task.csv");
   const testCsv = path.join(BENCH_DIR, "train-task-test.csv");
+  await mkdir(BENCH_DIR, { recursive: true });
   await writeCsv(trainCsv, task.train);
   await writeCsv(testCsv, task.test);
-  const peer = await timed(python, ["-c", SKLEARN, trainCsv, testCsv]);
-  const [skTrain, skPredict, skAccuracy] = peer.stdout.trim().split(" ").map(Number) as [
-    number,
-    number,
-    number,
+  const config = path.join(BENCH_DIR, "train-bench.yml");
+  await writeFile(config, CONFIG);
+
+  const python = await pythonWithPackages(["sklearn", "numpy"]);
+  const torch = await pythonWithPackages(["torch", "numpy"]);
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const rows: Record<string, string>[] = [];
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const sides: { tool: string; run: () => Promise<{ seconds: number; rss: number; accuracy: number }> }[] = [
+    {
+      tool: "modelgate (CLI, default config)",
+      run: async () => {
+        const out = path.join(BENCH_DIR, "train-bench-model");
+        await rm(out, { recursive: true, force: true });
+        const timing = await timed(process.execPath, [
+          cli,
+          "train",
+          "--config",
+          config,
+          "--out",
+          out,
+          "--quiet",
+        ]);
+        const report = path.join(BENCH_DIR, "train-bench-report.json");
+        await timed(process.execPath, [
+          cli,
+          "evaluate",
+          "--config",
+          config,
+          "--model",
+          out,
+          "--out",
+          report,
+          "--quiet",
+        ]);
+        const accuracy = JSON.parse(await readFile(report, "utf8")).metrics.accuracy as number;
+        return { seconds: timing.seconds, rss: timing.maxRssKb, accuracy };
+      },
+    },
   ];
-  console.table([
-    {
-      tool: "modelgate",
-      "train s": trainSeconds.toFixed(2),
-      "predict ms": predictMs.toFixed(0),
-      accuracy: ours.accuracy.toFixed(4),
-    },
-    {
-      tool: "scikit-learn",
-      "train s": skTrain.toFixed(2),
-      "predict ms": (skPredict * 1000).toFixed(0),
-      accuracy: skAccuracy.toFixed(4),
-    },
-  ]);
-  console.log(`training: ${(skTrain / trainSeconds).toFixed(2)}x scikit-learn's speed (target >= 1)`);
-  console.log(
-    `inference: ${((skPredict * 1000) / predictMs).toFixed(2)}x predict_proba's speed (target >= 1); ` +
-      `model alone on encoded rows ${modelOnlyMs.toFixed(1)} ms, ${((skPredict * 1000) / modelOnlyMs).toFixed(2)}x`,
-  );
-  console.log(
-    `accuracy: ${((ours.accuracy - skAccuracy) * 100).toFixed(2)} points vs scikit-learn (target within 1)`,
-  );
+  if (python) sides.push({ tool: "scikit-learn MLPClassifier (no dropout)", run: peer(python, SKLEARN) });
+  if (torch) sides.push({ tool: "PyTorch (same net, dropout 0.1)", run: peer(torch, TORCH) });
+  const seconds = new Map<string, number>();
+  for (const side of sides) {
+    const results = [];
+    for (let i = 0; i < runs; i++) results.push(await side.run());
+    const wall = median(results.map((r) => r.seconds));
+    seconds.set(side.tool, wall);
+    rows.push({
+      tool: side.tool,
+      "wall s (median)": wall.toFixed(2),
+      "peak RSS MB": (median(results.map((r) => r.rss)) / 1024).toFixed(0),
+      accuracy: median(results.map((r) => r.accuracy)).toFixed(4),
+    });
+  }
+  console.table(rows);
+  const ours = seconds.get(sides[0]!.tool)!;
+  for (const side of sides.slice(1)) {
+    console.log(`modelgate is ${(seconds.get(side.tool)! / ours).toFixed(2)}x the speed of ${side.tool}`);
+  }
+  if (!python) console.log("scikit-learn not found: apt-get install -y python3-sklearn");
+  if (!torch) console.log("PyTorch not found: apt-get install -y python3-torch");
+}
+
+/** A peer script run as a whole process: it prints "train-seconds predict-seconds accuracy". */
+function peer(python: string, script: string) {
+  return async () => {
+    const timing = await timed(python, [
+      "-c",
+      script,
+      path.join(BENCH_DIR, "train-task.csv"),
+      path.join(BENCH_DIR, "train-task-test.csv"),
+    ]);
+    const accuracy = Number(timing.stdout.trim().split(" ")[2]);
+    return { seconds: timing.seconds, rss: timing.maxRssKb, accuracy };
+  };
 }

@@ -9,8 +9,8 @@ export interface Logger {
   error(message: string): void;
   /** A long step: grouped in Actions, a heading on a terminal. */
   group<T>(name: string, work: () => Promise<T>): Promise<T>;
-  /** Progress of a long step; `total` may be unknown. */
-  progress(step: string, done: number, total?: number): void;
+  /** Progress of a long step; `total` may be unknown; `detail` (e.g. an epoch's loss) is shown beside it. */
+  progress(step: string, done: number, total?: number, detail?: string): void;
 }
 
 export const silentLogger: Logger = {
@@ -35,6 +35,7 @@ export function memoryLogger(): Logger & { lines: string[] } {
       lines.push(`group: ${name}`);
       return work();
     },
-    progress: (step, done, total) => lines.push(`progress: ${step} ${done}/${total ?? "?"}`),
+    progress: (step, done, total, detail) =>
+      lines.push(`progress: ${step} ${done}/${total ?? "?"}${detail ? ` ${detail}` : ""}`),
   };
 }

@@ -33,12 +33,19 @@ export const ModelConfig = z.strictObject({
   dropout: z.number().min(0).lt(1).default(0.1).describe("dropout rate after each hidden layer"),
   l2: z.number().min(0).default(0).describe("L2 weight penalty"),
   optimizer: z.enum(["adam", "sgd", "rmsprop", "adagrad"]).default("adam").describe("gradient optimizer"),
-  epochs: z.number().int().positive().default(50).describe("most passes over the training rows"),
+  epochs: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "most passes over the training rows; default 50, or more on small data so that training takes at least 1,000 optimizer steps",
+    ),
   batchSize: z.number().int().positive().default(128).describe("rows per gradient step"),
-  learningRate: z.number().positive().default(0.001).describe("optimizer step size"),
+  learningRate: z.number().positive().default(0.002).describe("optimizer step size"),
   earlyStopping: z
-    .union([z.literal(false), z.strictObject({ patience: z.number().int().positive().default(5) })])
-    .default({ patience: 5 })
+    .union([z.literal(false), z.strictObject({ patience: z.number().int().positive().default(10) })])
+    .default({ patience: 10 })
     .describe("false turns early stopping off"),
   validationSplit: z
     .number()

@@ -1,7 +1,7 @@
 import { ADAM_CONSTANTS, GATE, instantiateKernels, RELU } from "./kernels/index.js";
 import { arrayOptimizer } from "./kernels/optim.js";
 import { softmaxRows } from "./kernels/softmax.js";
-import { deriveSeed, prng } from "./random.js";
+import { dropoutBase, dropped, dropThreshold } from "./random.js";
 import type { Trainer, TrainerOptions } from "./trainer.js";
 
 /**
@@ -58,7 +58,8 @@ export function createKernelTrainer(options: TrainerOptions, batchSize: number):
   // Per layer: its output (after dropout), the activation before dropout, dL/d(pre-activation), dropout mask.
   const out = shapes.map(([, n]) => alloc(capacity * n));
   const active = shapes.map(([, n], l) => (dropout > 0 && l < layers - 1 ? alloc(capacity * n) : out[l]!));
-  const masks = shapes.map(([, n], l) => (dropout > 0 && l < layers - 1 ? alloc(capacity * n) : -1));
+  // ReLU's backward gates on the dropped output itself (see backward): only other activations keep masks.
+  const masks = shapes.map(([, n], l) => (dropout > 0 && !relu && l < layers - 1 ? alloc(capacity * n) : -1));
   const delta = shapes.map(([, n]) => alloc(capacity * n));
   const transposed = alloc(Math.max(...shapes.map(([k, n]) => k * n)));
   const zeros = alloc(widest);
@@ -87,7 +88,9 @@ export function createKernelTrainer(options: TrainerOptions, batchSize: number):
           kernel.adam(4 * params, 4 * grads, 4 * moment!, 4 * velocity!, 4 * constants!, paramCount);
         }
       : arrayOptimizer(options.optimizer, options.learningRate, paramCount).bind(null, paramView, gradView);
-  const dropRandom = prng(deriveSeed(options.seed, 0xd0));
+  const threshold = dropThreshold(dropout);
+  const keep = 1 / (1 - dropout);
+  let dropCalls = 0;
   const yBatch = new Float32Array(capacity * outputs);
   const exps = new Float64Array(outputs);
   let lossSum = 0;
@@ -117,13 +120,13 @@ export function createKernelTrainer(options: TrainerOptions, batchSize: number):
         for (let i = target; i < target + size; i++) mem[i] = act.forward(mem[i]!);
       }
       if (hidden && training && dropout > 0) {
-        const [mask, dropped] = [masks[l]!, out[l]!];
-        const keep = 1 / (1 - dropout);
+        const [mask, kept] = [masks[l]!, out[l]!];
         // Drawn row by row, unit by unit, as trainer.ts draws them: the same seed gives the same masks.
+        const base = dropoutBase(options.seed, dropCalls++);
         for (let i = 0; i < size; i++) {
-          const m = dropRandom() < dropout ? 0 : keep;
-          mem[mask + i] = m;
-          mem[dropped + i] = mem[target + i]! * m;
+          const m = dropped(base, i, threshold) ? 0 : keep;
+          if (mask >= 0) mem[mask + i] = m;
+          mem[kept + i] = mem[target + i]! * m;
         }
       }
       input = hidden && training ? out[l]! : target;
@@ -166,12 +169,15 @@ export function createKernelTrainer(options: TrainerOptions, batchSize: number):
       gemm(4 * input, 4 * d, 4 * (grads + kernelAt[l]!), 4 * zeros, 0, inputs, units, rows, 1, inputs, 0);
       gemm(4 * ones, 4 * d, 4 * (grads + biasAt[l]!), 4 * zeros, 0, 1, units, rows, 0, 1, 0);
       if (l === 0) break;
-      // dA = dZ·Wᵀ, with Wᵀ copied out: the kernel wants B row-major.
+      // dA = dZ·Wᵀ, with Wᵀ copied out: the kernel wants B row-major. Under ReLU with dropout the mask is
+      // 0 or 1/(1-p): gating on the dropped output zeroes dropped and inactive units alike, and the kept
+      // units' factor 1/(1-p) is folded into the copy of Wᵀ, so the whole backward stays in the kernel.
       const w = params + kernelAt[l]!;
+      const scale = relu && dropout > 0 ? keep : 1;
       for (let k = 0; k < inputs; k++)
-        for (let n = 0; n < units; n++) mem[transposed + n * inputs + k] = mem[w + k * units + n]!;
+        for (let n = 0; n < units; n++) mem[transposed + n * inputs + k] = scale * mem[w + k * units + n]!;
       const below = delta[l - 1]!;
-      const gated = relu && dropout === 0;
+      const gated = relu;
       gemm(
         4 * d,
         4 * transposed,

@@ -33,3 +33,24 @@ export function range(n: number): Uint32Array {
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }
+
+/**
+ * Dropout masks from a counter-based hash (lowbias32 over `base + i`), not a sequential stream: every mask
+ * element is a pure function of (seed, batch layer call, element), so both trainers draw identical masks and
+ * the hot loop is a few integer multiplies with no function call per element.
+ */
+export function dropoutBase(seed: number, call: number): number {
+  return deriveSeed(seed, 0xd0, call);
+}
+
+/** True when element `i` of a mask drawn with `base` is dropped; `threshold` is `dropThreshold(rate)`. */
+export function dropped(base: number, i: number, threshold: number): boolean {
+  let h = (base + Math.imul(i, 0x9e3779b9)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x21f0aaad);
+  h = Math.imul(h ^ (h >>> 15), 0x735a2d97);
+  return (h ^ (h >>> 15)) >>> 0 < threshold;
+}
+
+export function dropThreshold(rate: number): number {
+  return Math.min(Math.round(rate * 2 ** 32), 2 ** 32 - 1);
+}

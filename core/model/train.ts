@@ -41,6 +41,29 @@ export interface TrainedModel {
 // Below this many training rows a validation split leaves too little to learn from or to judge by.
 const MIN_ROWS_FOR_VALIDATION = 20;
 
+// With `model.epochs` unset, small data gets enough epochs for this many optimizer steps (50 epochs of one
+// batch, 50 Adam steps, left iris at 0.82 accuracy), and early stopping waits at least PATIENCE_STEPS steps.
+export const DEFAULT_EPOCHS = 50;
+const MIN_STEPS = 1000;
+const MAX_DEFAULT_EPOCHS = 2000;
+const PATIENCE_STEPS = 100;
+
+/** The epochs and early-stopping patience a run uses: the config's, or defaults scaled to the data size. */
+export function trainingLength(
+  config: Pick<ModelConfig, "epochs" | "batchSize" | "earlyStopping">,
+  trainRows: number,
+): { epochs: number; patience: number | undefined } {
+  const stepsPerEpoch = Math.max(1, Math.ceil(trainRows / config.batchSize));
+  const patience = config.earlyStopping ? config.earlyStopping.patience : undefined;
+  if (config.epochs !== undefined) return { epochs: config.epochs, patience };
+  const epochs = Math.min(MAX_DEFAULT_EPOCHS, Math.max(DEFAULT_EPOCHS, Math.ceil(MIN_STEPS / stepsPerEpoch)));
+  return {
+    epochs,
+    patience:
+      patience === undefined ? undefined : Math.max(patience, Math.ceil(PATIENCE_STEPS / stepsPerEpoch)),
+  };
+}
+
 /** Trains an MLP; same seed + data + config + backend => the same weights, bit for bit. */
 export async function trainModel(
   table: Table,
@@ -80,12 +103,13 @@ export async function trainModel(
   const trainer = kernelTrainer ?? createTrainer(trainerOptions);
   const engine = kernelTrainer ? "modelgate's wasm SIMD kernels" : `tfjs ${backend}`;
   const order = split.train;
+  const length = trainingLength(config, order.length);
   const shuffleRandom = prng(deriveSeed(config.seed, 0x5f));
   const history: EpochLog[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array | undefined };
   let stoppedEarly = false;
   try {
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    for (let epoch = 1; epoch <= length.epochs; epoch++) {
       trainer.trainEpoch(x, targets, shuffle(order, shuffleRandom), config.batchSize);
       const loss = trainer.epochLoss();
       const valLoss = earlyStopping
@@ -94,13 +118,13 @@ export async function trainModel(
       const log = { epoch, loss, valLoss };
       history.push(log);
       options.onEpoch?.(log);
-      logger.progress("epoch", epoch, config.epochs);
+      logger.progress("epoch", epoch, length.epochs, epochDetail(loss, valLoss));
       if (!Number.isFinite(loss)) {
         logger.warning(`training diverged at epoch ${epoch} (loss ${loss}); try a lower model.learningRate`);
       }
       if (earlyStopping && valLoss !== null) {
         if (valLoss < best.loss) best = { loss: valLoss, epoch, weights: trainer.weights() };
-        else if (epoch - best.epoch >= earlyStopping.patience) {
+        else if (epoch - best.epoch >= (length.patience ?? earlyStopping.patience)) {
           stoppedEarly = true;
           break;
         }
@@ -120,6 +144,12 @@ export async function trainModel(
     `trained ${epochs} epoch(s) on ${engine}${stoppedEarly ? `, stopped early; best epoch ${bestEpoch}` : ""}`,
   );
   return { model, preprocessor, config, inputDim, history, backend, epochs, stoppedEarly, bestEpoch };
+}
+
+function epochDetail(loss: number, valLoss: number | null): string {
+  const show = (v: number) =>
+    Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toFixed(4);
+  return `loss ${show(loss)}${valLoss === null ? "" : `, val_loss ${show(valLoss)}`}`;
 }
 
 function oneHot(labels: Float32Array, classes: number): Float32Array {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../config/schema.js";
 import { ACTIVATIONS, type Activation, type LayerShapes } from "./network.js";
 import { createOptimizer } from "./optimizers.js";
-import { deriveSeed, prng } from "./random.js";
+import { dropoutBase, dropped, dropThreshold } from "./random.js";
 
 /**
  * A hand-written training step for the MLP: forward, backward and the optimiser update in one tf.tidy
@@ -43,7 +43,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
   const outputs = shapes[shapes.length - 1]![1];
   const activation = ACTIVATIONS[options.activation];
   const optimizer = createOptimizer(options.optimizer, options.learningRate, options.initial.length);
-  const dropRandom = prng(deriveSeed(options.seed, 0xd0));
+  const threshold = dropThreshold(dropout);
+  let dropCalls = 0;
   let params = tf.keep(tf.tensor1d(options.initial));
   let lossSum = tf.keep(tf.scalar(0));
   let lossRows = 0;
@@ -144,7 +145,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
   function dropoutMask(rows: number, units: number): Float32Array {
     const mask = new Float32Array(rows * units);
     const keep = 1 / (1 - dropout);
-    for (let i = 0; i < mask.length; i++) mask[i] = dropRandom() < dropout ? 0 : keep;
+    const base = dropoutBase(options.seed, dropCalls++);
+    for (let i = 0; i < mask.length; i++) mask[i] = dropped(base, i, threshold) ? 0 : keep;
     return mask;
   }
 

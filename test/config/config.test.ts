@@ -24,10 +24,12 @@ describe("parseConfig", () => {
 
     expect(config.model).toMatchObject({
       hidden: [64, 32],
-      epochs: 50,
-      earlyStopping: { patience: 5 },
+      learningRate: 0.002,
+      earlyStopping: { patience: 10 },
       backend: "auto",
     });
+    // Resolved at training from the data's size (trainingLength): 50, or enough for 1,000 steps.
+    expect(config.model.epochs).toBeUndefined();
     expect(config.data.split).toEqual({ test: 0.2, seed: 42, stratify: true });
     expect(config.significance).toBe(0.05);
     expect(config.github.workflows.retrain).toBe("modelgate.yml");
