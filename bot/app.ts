@@ -5,13 +5,22 @@ import { onComment } from "./chatops.js";
 import { queueCheck } from "./checks.js";
 import type { GitHub } from "./github.js";
 import { onCheckAction, onCheckRerequest } from "./override.js";
-import { CheckRunEvent, IssueCommentEvent, PullRequestEvent, repoOf, WorkflowRunEvent } from "./payloads.js";
+import {
+  CheckRunEvent,
+  forkOf,
+  IssueCommentEvent,
+  PullRequestEvent,
+  repoOf,
+  WorkflowRunEvent,
+} from "./payloads.js";
 import { type Deps, onWorkflowRun, pullKey } from "./reports.js";
-import { DeliveryLru, KeyedQueue } from "./work.js";
+import { KeyedQueue, Ledger } from "./work.js";
 
 export interface AppOptions {
   /** The login the bot comments as; by default `<app slug>[bot]`, asked of GET /app once. */
   botLogin?: string;
+  /** The App's id: our check runs are the ones it made. Undefined inside a workflow. */
+  appId?: number;
   now?: () => Date;
 }
 
@@ -36,7 +45,7 @@ const AppInfo = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,100}$/) });
  * after 10 s and redelivers); the work runs in the background, serialised per pull request.
  */
 export function createModelgate(options: AppOptions = {}): ModelgateApp {
-  const deliveries = new DeliveryLru();
+  const ledger = new Ledger();
   let log: Logger | undefined;
   let failures = 0;
   const queue = new KeyedQueue((error, key) => {
@@ -65,13 +74,10 @@ export function createModelgate(options: AppOptions = {}): ModelgateApp {
     function accept<S extends z.ZodType>(
       schema: S,
       keyOf: (payload: z.infer<S>) => string,
+      workOf: (payload: z.infer<S>) => string,
       work: (deps: Deps, payload: z.infer<S>) => Promise<void>,
     ) {
       return async (delivery: Delivery): Promise<void> => {
-        if (!deliveries.first(delivery.id)) {
-          logger.info({ delivery: delivery.id }, "repeated delivery ignored");
-          return;
-        }
         const parsed = schema.safeParse(delivery.payload);
         if (!parsed.success) {
           const field = parsed.error.issues[0]?.path.join(".");
@@ -84,10 +90,17 @@ export function createModelgate(options: AppOptions = {}): ModelgateApp {
           repo: repoOf(payload),
           queue,
           botLogin,
+          appId: options.appId,
           now: options.now ?? (() => new Date()),
           logError: (message) => logger.error(message),
+          logWarn: (message) => logger.warn(message),
         };
-        queue.push(keyOf(payload), () => work(deps, payload));
+        const key = `${deps.repo.owner}/${deps.repo.repo}:${workOf(payload)}`;
+        void queue.push(keyOf(payload), async () => {
+          const done = await ledger.once(key, () => work(deps, payload));
+          if (done === "repeat")
+            logger.info({ delivery: delivery.id, work: key }, "repeated delivery: already done");
+        });
       };
     }
 
@@ -96,23 +109,37 @@ export function createModelgate(options: AppOptions = {}): ModelgateApp {
       const first = p.check_run.pull_requests[0];
       return first ? pullKey(repoOf(p), first.number) : `sha:${p.check_run.head_sha}`;
     };
+    // What each delivery asks for, so a repeat under any delivery id is known (see Ledger).
+    const press = (p: CheckRunEvent) =>
+      `check:${p.check_run.id}:${p.requested_action?.identifier ?? "rerun"}:${p.sender.login}`;
     probot.on(
       ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
-      accept(PullRequestEvent, pr, (deps, p) => queueCheck(deps.gh, deps.repo, p.pull_request.head.sha)),
+      accept(
+        PullRequestEvent,
+        pr,
+        (p) => `pull:${p.pull_request.number}:${p.pull_request.head.sha}`,
+        (deps, p) => queueCheck(deps.gh, deps.repo, p.pull_request.head.sha),
+      ),
     );
     probot.on(
       "workflow_run.completed",
       accept(
         WorkflowRunEvent,
         (p) => `run:${p.workflow_run.id}`,
-        (deps, p) => onWorkflowRun(deps, p.workflow_run),
+        (p) => `run:${p.workflow_run.id}:${p.workflow_run.run_attempt}`,
+        (deps, p) => onWorkflowRun(deps, { ...p.workflow_run, head: forkOf(p.workflow_run) }),
       ),
     );
-    probot.on("check_run.requested_action", accept(CheckRunEvent, check, onCheckAction));
-    probot.on("check_run.rerequested", accept(CheckRunEvent, check, onCheckRerequest));
+    probot.on("check_run.requested_action", accept(CheckRunEvent, check, press, onCheckAction));
+    probot.on("check_run.rerequested", accept(CheckRunEvent, check, press, onCheckRerequest));
     probot.on(
       "issue_comment.created",
-      accept(IssueCommentEvent, (p) => pullKey(repoOf(p), p.issue.number), onComment),
+      accept(
+        IssueCommentEvent,
+        (p) => pullKey(repoOf(p), p.issue.number),
+        (p) => `comment:${p.comment.id}`,
+        onComment,
+      ),
     );
   };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_CONFIG_FILE } from "../core/config/index.js";
+import type { Override } from "../core/report/index.js";
 import type { GitHub } from "./github.js";
 import type { RepoRef } from "./payloads.js";
 import { outcomeOf, renderComment, title, type Verdict } from "./verdict.js";
@@ -14,27 +15,89 @@ export const ACCEPT_ACTION = {
 /** GitHub's limits on a check run's output (per field) and on annotations per request. */
 export const CHECK_LIMITS = { summary: 65_535, annotationsPerRequest: 50 } as const;
 
-const CheckRuns = z.object({
-  check_runs: z.array(
-    z.object({
-      id: z.number().int().positive(),
-      external_id: z.string().nullable(),
-      status: z.string(),
-      conclusion: z.string().nullable(),
-    }),
-  ),
-});
-export type CheckRun = z.infer<typeof CheckRuns>["check_runs"][number];
+/**
+ * Our check runs carry a mark in `external_id`: `modelgate` while queued, `modelgate:<run id>` once
+ * judged from that workflow run's report. The name alone is not ours: the example workflow's job is
+ * also called `modelgate`, and in a workflow (no App id) the Actions app made both.
+ */
+const MARK = /^modelgate(?::([0-9]{1,15}))?$/;
+export const markOf = (runId?: number): string => (runId === undefined ? "modelgate" : `modelgate:${runId}`);
 
-/** The newest modelgate check run on a commit (GitHub lists the newest first). */
-export async function findCheckRun(gh: GitHub, repo: RepoRef, sha: string): Promise<CheckRun | undefined> {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+/** Who the check runs belong to: the App's id, or undefined inside a workflow (the mark alone decides). */
+export interface Owner {
+  appId?: number;
+}
+
+/** What the bot keeps in a judged check run's `output.text`, below a line a reader sees. */
+const State = z.object({
+  pulls: z.array(z.number().int().positive()).max(100),
+  accept: z
+    .object({ by: z.string().max(100), reason: z.string().max(500), at: z.string().max(40) })
+    .optional(),
+});
+export type CheckState = z.infer<typeof State>;
+const STATE = /<!-- modelgate:state (\{.*\}) -->/;
+
+const CheckRunItem = z.object({
+  id: z.number().int().positive(),
+  external_id: z.string().nullable(),
+  status: z.string(),
+  conclusion: z.string().nullable(),
+  app: z.object({ id: z.number().int() }).nullish(),
+  output: z.object({ text: z.string().nullish() }).nullish(),
+});
+
+export interface CheckRun {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  /** The workflow run whose report was judged; undefined while queued. */
+  runId: number | undefined;
+  state: CheckState | undefined;
+}
+
+export const isOurs = (check: { external_id: string | null; app?: { id: number } | null }, owner: Owner) =>
+  MARK.test(check.external_id ?? "") && (owner.appId === undefined || check.app?.id === owner.appId);
+
+function stateOf(text: string | null | undefined): CheckState | undefined {
+  const json = STATE.exec(text ?? "")?.[1];
+  if (!json) return undefined;
+  try {
+    return State.parse(JSON.parse(json));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Our newest check run on a commit, found by App id and mark, never by name alone. */
+export async function findCheckRun(
+  gh: GitHub,
+  repo: RepoRef,
+  sha: string,
+  owner: Owner,
+): Promise<CheckRun | undefined> {
+  const runs = await gh.paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
     ...repo,
     ref: sha,
     check_name: CHECK_NAME,
-    filter: "latest",
+    filter: "all",
+    per_page: 100,
+    ...(owner.appId === undefined ? {} : { app_id: owner.appId }),
   });
-  return CheckRuns.parse(data).check_runs[0];
+  const ours = z
+    .array(CheckRunItem)
+    .parse(runs)
+    .filter((run) => isOurs(run, owner))
+    .sort((a, b) => b.id - a.id)[0];
+  if (!ours) return undefined;
+  const runId = MARK.exec(ours.external_id ?? "")?.[1];
+  return {
+    id: ours.id,
+    status: ours.status,
+    conclusion: ours.conclusion,
+    runId: runId === undefined ? undefined : Number(runId),
+    state: stateOf(ours.output?.text),
+  };
 }
 
 export async function queueCheck(gh: GitHub, repo: RepoRef, sha: string): Promise<void> {
@@ -43,6 +106,7 @@ export async function queueCheck(gh: GitHub, repo: RepoRef, sha: string): Promis
     name: CHECK_NAME,
     head_sha: sha,
     status: "queued",
+    external_id: markOf(),
     output: {
       title: "Waiting for the modelgate workflow",
       summary: "The verdict appears here when the workflow uploads its `modelgate-report` artifact.",
@@ -70,21 +134,34 @@ function annotations(verdict: Verdict) {
     }));
 }
 
+function stateText(pulls: number[], override: Override | undefined): string {
+  const accept = override
+    ? { by: override.by, reason: override.reason.slice(0, 500), at: override.at }
+    : undefined;
+  const state: CheckState = { pulls: pulls.slice(0, 100), ...(accept ? { accept } : {}) };
+  // `<` and `>` as escapes: the JSON cannot end the HTML comment it sits in.
+  const json = JSON.stringify(state).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+  return `Judged for pull request ${pulls.map((n) => `#${n}`).join(", ")}.\n\n<!-- modelgate:state ${json} -->`;
+}
+
 /**
- * Completes the commit's modelgate check run (creating it when the queued one is missing), with the
- * Accept regression button when a gate failed; annotations go 50 per request, as GitHub requires.
+ * Completes our check run for the commit with the verdict, with the Accept regression button when a gate
+ * failed. GitHub only ever appends annotations, so a queued check run is completed in place and a judged
+ * one is replaced by a new run (the newest of a name is the one branch protection reads); annotations go
+ * 50 per request, as GitHub requires.
  */
 export async function completeCheck(
   gh: GitHub,
   repo: RepoRef,
-  sha: string,
+  target: { sha: string; runId: number; pulls: number[]; owner: Owner },
   verdict: Verdict,
-  runId: number,
 ): Promise<number> {
+  const { sha, runId } = target;
   const outcome = outcomeOf(verdict);
   const output = {
     title: title(verdict),
     summary: cut(renderComment(verdict, sha), CHECK_LIMITS.summary),
+    text: stateText(target.pulls, verdict.kind === "judged" ? verdict.report.override : undefined),
   };
   const all = annotations(verdict);
   const batches: (typeof all)[] = [];
@@ -95,13 +172,13 @@ export async function completeCheck(
     status: "completed" as const,
     conclusion: outcome === "passed" || outcome === "accepted" ? ("success" as const) : ("failure" as const),
     completed_at: new Date().toISOString(),
-    external_id: String(runId),
+    external_id: markOf(runId),
     output: { ...output, annotations: batches[0] ?? [] },
     actions: outcome === "failed" ? [ACCEPT_ACTION] : [],
   };
-  const existing = await findCheckRun(gh, repo, sha);
+  const existing = await findCheckRun(gh, repo, sha, target.owner);
   let id: number;
-  if (existing) {
+  if (existing && existing.status !== "completed") {
     await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
       check_run_id: existing.id,

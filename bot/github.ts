@@ -68,20 +68,30 @@ export async function getPull(gh: GitHub, repo: RepoRef, number: number): Promis
   return Pull.parse(data);
 }
 
+/** A commit, and for a run from a fork the branch it ran on (`owner:branch`), as the run's payload says. */
+export interface Head {
+  sha: string;
+  fork?: { owner: string; branch: string };
+}
+
 /**
- * Open pull requests whose head is `sha`. A workflow run from a fork lists no pull requests, and
- * the commit-to-pulls endpoint does not see fork commits, so the open list is searched.
+ * Open pull requests whose head is `sha`. A workflow run from a fork lists no pull requests, and the
+ * commit-to-pulls endpoint does not see fork commits, so they are asked for by `head=owner:branch`: one
+ * call, not a walk through every open pull request. Without a branch there is nothing to ask.
  */
-export async function pullsWithHead(gh: GitHub, repo: RepoRef, sha: string): Promise<number[]> {
-  const numbers: number[] = [];
-  for await (const page of gh.paginate.iterator("GET /repos/{owner}/{repo}/pulls", {
+export async function pullsWithHead(gh: GitHub, repo: RepoRef, head: Head): Promise<number[]> {
+  if (!head.fork) return [];
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls", {
     ...repo,
     state: "open",
+    head: `${head.fork.owner}:${head.fork.branch}`,
     per_page: 100,
-  })) {
-    for (const item of z.array(Pull).parse(page.data)) if (item.head.sha === sha) numbers.push(item.number);
-  }
-  return numbers;
+  });
+  return z
+    .array(Pull)
+    .parse(data)
+    .filter((pull) => pull.head.sha === head.sha)
+    .map((pull) => pull.number);
 }
 
 const FileContent = z.object({

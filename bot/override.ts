@@ -1,20 +1,26 @@
 import { UserError } from "../core/errors.js";
 import { escapeMarkdown } from "../core/report/index.js";
-import { ACCEPT_ACTION, CHECK_NAME } from "./checks.js";
-import { atLeast, comment, pullsWithHead, type Role, roleOf } from "./github.js";
+import { ACCEPT_ACTION, findCheckRun, isOurs } from "./checks.js";
+import { atLeast, comment, type Role, roleOf } from "./github.js";
 import type { CheckRunEvent } from "./payloads.js";
 import { acceptRegression, type Deps, rejudge } from "./reports.js";
 
 export const BUTTON_REASON = "accepted with the check run's Accept regression button";
 
+/** The pull requests a check run event is about: listed, or (a fork's) as our check run recorded them. */
+async function pullsOf(deps: Deps, event: CheckRunEvent): Promise<{ number: number }[]> {
+  const { check_run: check } = event;
+  if (check.pull_requests.length) return check.pull_requests;
+  const ours = await findCheckRun(deps.gh, deps.repo, check.head_sha, deps);
+  return (ours?.state?.pulls ?? []).map((number) => ({ number }));
+}
+
 /** check_run.requested_action: the Accept regression button, honoured for maintainers and admins only. */
 export async function onCheckAction(deps: Deps, event: CheckRunEvent): Promise<void> {
   const { check_run: check, requested_action: action } = event;
-  if (check.name !== CHECK_NAME || action?.identifier !== ACCEPT_ACTION.identifier) return;
+  if (!isOurs(check, deps) || action?.identifier !== ACCEPT_ACTION.identifier) return;
   const user = event.sender.login;
-  const listed = check.pull_requests.length
-    ? check.pull_requests
-    : (await pullsWithHead(deps.gh, deps.repo, check.head_sha)).map((number) => ({ number }));
+  const listed = await pullsOf(deps, event);
   const tell = async (text: string) => {
     for (const { number } of listed) await comment(deps.gh, deps.repo, number, `@${user} ${text}`);
   };
@@ -37,8 +43,18 @@ export async function onCheckAction(deps: Deps, event: CheckRunEvent): Promise<v
   }
 }
 
-/** check_run.rerequested: "Re-run" on the modelgate check judges the last report again. */
+/**
+ * check_run.rerequested: "Re-run" on our check judges the last report again, for users with write (an
+ * App with checks permission can ask too; it is not a maintainer). A standing accept stays.
+ */
 export async function onCheckRerequest(deps: Deps, event: CheckRunEvent): Promise<void> {
-  if (event.check_run.name !== CHECK_NAME) return;
-  await rejudge(deps, event.check_run.head_sha, event.check_run.pull_requests);
+  const { check_run: check } = event;
+  if (!isOurs(check, deps)) return;
+  const user = event.sender.login;
+  const role = await roleOf(deps.gh, deps.repo, user).catch(() => "none" as const);
+  if (!atLeast(role, "write")) {
+    deps.logWarn(`Re-run of check run ${check.id} by ${user} (${role}) ignored: it needs write`);
+    return;
+  }
+  await rejudge(deps, check.head_sha, check.pull_requests);
 }

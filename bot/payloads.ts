@@ -15,6 +15,12 @@ export const RepoName = z
   .refine((name) => name !== "." && name !== "..");
 export const Sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/);
 const Id = z.number().int().positive();
+// A git branch name: no control characters, spaces or `:` (which would split `owner:branch`).
+const Branch = z
+  .string()
+  .max(255)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  .regex(/^[^\s:~^?*[\\\u0000-\u001f\u007f]+$/);
 
 const Repository = z.object({ name: RepoName, owner: z.object({ login: Login }) });
 const Sender = z.object({ login: Login, type: z.string().max(40) });
@@ -43,11 +49,20 @@ export const WorkflowRunEvent = z.object({
     head_sha: Sha,
     conclusion: z.string().max(40).nullable(),
     path: z.string().max(500),
-    // Empty for pull requests from forks: the bot then looks them up by head SHA.
+    run_attempt: Id.default(1),
+    // Empty for pull requests from forks: the bot then asks for `head=owner:branch` and matches the SHA.
     pull_requests: z.array(PrRef).max(100).default([]),
+    head_branch: Branch.nullish(),
+    head_repository: z.object({ owner: z.object({ login: Login }) }).nullish(),
   }),
 });
 export type WorkflowRunEvent = z.infer<typeof WorkflowRunEvent>;
+
+/** The fork branch a run's pull request is looked up by, when the run lists none. */
+export function forkOf(run: WorkflowRunEvent["workflow_run"]): { owner: string; branch: string } | undefined {
+  const owner = run.head_repository?.owner.login;
+  return owner && run.head_branch ? { owner, branch: run.head_branch } : undefined;
+}
 
 export const CheckRunEvent = z.object({
   ...Common,
@@ -56,6 +71,7 @@ export const CheckRunEvent = z.object({
     name: z.string().max(200),
     head_sha: Sha,
     external_id: z.string().max(200).nullable(),
+    app: z.object({ id: Id }).nullish(),
     pull_requests: z.array(PrRef).max(100).default([]),
   }),
   requested_action: z.object({ identifier: z.string().max(20) }).nullish(),

@@ -1,14 +1,14 @@
 import { UserError } from "../core/errors.js";
 import type { Override, Report } from "../core/report/index.js";
 import { downloadReport } from "./artifact.js";
-import { completeCheck, findCheckRun } from "./checks.js";
-import { baseConfig, type GitHub, getPull, pullsWithHead, upsertReportComment } from "./github.js";
+import { completeCheck, findCheckRun, type Owner } from "./checks.js";
+import { baseConfig, type GitHub, getPull, type Head, pullsWithHead, upsertReportComment } from "./github.js";
 import type { RepoRef } from "./payloads.js";
 import { judge, outcomeOf, rejectArtifact, renderComment, type Verdict } from "./verdict.js";
 import type { KeyedQueue } from "./work.js";
 
 /** What a handler needs besides its payload: the client, and the bot's shared state. */
-export interface Deps {
+export interface Deps extends Owner {
   gh: GitHub;
   repo: RepoRef;
   queue: KeyedQueue;
@@ -17,6 +17,7 @@ export interface Deps {
   now(): Date;
   /** Errors that are bugs or outages, for the operator; users get a reply instead. */
   logError(message: string): void;
+  logWarn(message: string): void;
 }
 
 export const pullKey = (repo: RepoRef, number: number): string => `${repo.owner}/${repo.repo}#${number}`;
@@ -38,6 +39,8 @@ interface Target {
   sha: string;
   runId: number;
   number: number;
+  /** Every pull request judged from this report, kept in the check run. */
+  pulls: number[];
   loaded: Loaded;
   override?: Override;
 }
@@ -67,48 +70,72 @@ async function publish(deps: Deps, target: Target): Promise<Verdict> {
       await deps.botLogin(),
     );
   }
-  await completeCheck(gh, repo, target.sha, verdict, target.runId);
+  await completeCheck(gh, repo, { ...target, owner: deps }, verdict);
   return verdict;
 }
 
-async function pullsOf(deps: Deps, listed: { number: number }[], sha: string): Promise<number[]> {
-  const numbers = listed.length ? listed.map((p) => p.number) : await pullsWithHead(deps.gh, deps.repo, sha);
+async function pullsOf(deps: Deps, listed: { number: number }[], head: Head): Promise<number[]> {
+  const numbers = listed.length ? listed.map((p) => p.number) : await pullsWithHead(deps.gh, deps.repo, head);
   return [...new Set(numbers)];
 }
 
-/** workflow_run.completed: a run that uploaded a modelgate report gets judged, once per pull request. */
+/**
+ * workflow_run.completed: a run that uploaded a modelgate report gets judged, once per pull request.
+ * Resolves only when every pull request's verdict is out, so the delivery counts as done only then.
+ */
 export async function onWorkflowRun(
   deps: Deps,
-  run: { id: number; head_sha: string; pull_requests: { number: number }[] },
+  run: { id: number; head_sha: string; pull_requests: { number: number }[]; head?: Head["fork"] },
 ): Promise<void> {
   const loaded = await load(deps, run.id);
   if (!loaded) return;
-  for (const number of await pullsOf(deps, run.pull_requests, run.head_sha)) {
-    deps.queue.push(pullKey(deps.repo, number), async () => {
-      await publish(deps, { sha: run.head_sha, runId: run.id, number, loaded });
-    });
-  }
+  const pulls = await pullsOf(deps, run.pull_requests, { sha: run.head_sha, fork: run.head });
+  const done = await Promise.all(
+    pulls.map((number) =>
+      deps.queue.push(pullKey(deps.repo, number), async () => {
+        await publish(deps, { sha: run.head_sha, runId: run.id, number, pulls, loaded });
+      }),
+    ),
+  );
+  if (done.includes(false))
+    throw new Error(`workflow run ${run.id}: a pull request's verdict was not published`);
 }
 
-/** The workflow run the check was last judged from, kept in the check run's external_id. */
-async function judgedRun(
-  deps: Deps,
-  sha: string,
-): Promise<{ runId: number; loaded: Loaded; passed: boolean }> {
-  const check = await findCheckRun(deps.gh, deps.repo, sha);
-  const runId = Number(check?.external_id);
-  if (!check || !/^[0-9]{1,15}$/.test(check.external_id ?? "")) {
+/** The workflow run our check run was last judged from (its mark), and a maintainer's standing accept. */
+async function judgedRun(deps: Deps, sha: string): Promise<Judged> {
+  const check = await findCheckRun(deps.gh, deps.repo, sha, deps);
+  const runId = check?.runId;
+  if (!check || runId === undefined) {
     throw new UserError(`there is no modelgate verdict for ${sha.slice(0, 7)} yet; wait for the workflow`);
   }
   const loaded = await load(deps, runId);
   if (!loaded) throw new UserError(`the report of workflow run ${runId} is gone (its artifact expired?)`);
-  return { runId, loaded, passed: check.conclusion === "success" };
+  return {
+    runId,
+    loaded,
+    passed: check.conclusion === "success",
+    pulls: check.state?.pulls ?? [],
+    accept: check.state?.accept,
+  };
 }
 
-/** check_run.rerequested: judge the same report again, with the base branch's gates as they are now. */
+interface Judged {
+  runId: number;
+  loaded: Loaded;
+  passed: boolean;
+  /** The pull requests the check was judged for (a fork's are listed in no check_run payload). */
+  pulls: number[];
+  accept: Override | undefined;
+}
+
+/**
+ * check_run.rerequested: judge the same report again, with the base branch's gates as they are now. A
+ * maintainer's accept of that report stands: a Re-run is not a way to undo it.
+ */
 export async function rejudge(deps: Deps, sha: string, listed: { number: number }[]): Promise<void> {
-  const { runId, loaded } = await judgedRun(deps, sha);
-  for (const number of await pullsOf(deps, listed, sha)) await publish(deps, { sha, runId, number, loaded });
+  const { runId, loaded, pulls: judgedFor, accept } = await judgedRun(deps, sha);
+  const pulls = listed.length ? await pullsOf(deps, listed, { sha }) : judgedFor;
+  for (const number of pulls) await publish(deps, { sha, runId, number, pulls, loaded, override: accept });
 }
 
 /**
@@ -122,11 +149,12 @@ export async function acceptRegression(
   by: string,
   reason: string,
 ): Promise<void> {
-  const { runId, loaded, passed } = await judgedRun(deps, sha);
+  const { runId, loaded, passed, pulls: judgedFor } = await judgedRun(deps, sha);
   if (passed) throw new UserError("the modelgate check passed; there is no regression to accept");
   const override = { by, reason, at: deps.now().toISOString() };
-  for (const number of await pullsOf(deps, listed, sha)) {
-    const verdict = await publish(deps, { sha, runId, number, loaded, override });
+  const pulls = listed.length ? await pullsOf(deps, listed, { sha }) : judgedFor;
+  for (const number of pulls) {
+    const verdict = await publish(deps, { sha, runId, number, pulls, loaded, override });
     if (outcomeOf(verdict) === "rejected") {
       throw new UserError("the report could not be used, so there is no gate result to accept");
     }

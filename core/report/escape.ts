@@ -35,7 +35,10 @@ export function escapeMarkdown(text: string, max?: number): string {
     .replace(/@/g, "@&#8203;")
     // Bare URLs are autolinked the same way; break the scheme so none becomes clickable.
     .replace(/:\/\//g, ":&#8203;//")
-    .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#8203;.`);
+    .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#8203;.`)
+    // Issue references (#123, owner/repo#123, GH-123) would link, and notify, another thread.
+    .replace(/&#35;(?=[0-9])/g, "&#35;&#8203;")
+    .replace(/\b(GH)-(?=[0-9])/gi, "$1&#8203;-");
   return escaped;
 }
 

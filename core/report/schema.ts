@@ -25,11 +25,16 @@ const Probability = z.number().min(0).max(1);
 const Count = z.number().int().min(0);
 const Interval = z.tuple([z.number(), z.number()]);
 
-/** zod's record has no size cap, so the key count is checked after parsing. */
+/**
+ * zod's record has no size cap, so the key count is checked after parsing. Its keys come from the
+ * report, so the record has no prototype: `constructor` is a name like any other, never a function a
+ * lookup stumbles on (zod itself drops a `__proto__` key rather than let it set a prototype).
+ */
 function cappedRecord<V extends z.ZodType>(value: V, max: number) {
   return z
     .record(Name, value)
-    .refine((record) => Object.keys(record).length <= max, `more than ${max} entries`);
+    .refine((record) => Object.keys(record).length <= max, `more than ${max} entries`)
+    .overwrite((record) => Object.assign(Object.create(null) as typeof record, record));
 }
 
 export const Metrics = cappedRecord(z.number(), REPORT_LIMITS.metrics);

@@ -66,8 +66,36 @@ function tooLarge(maxBytes: number): HttpError {
   });
 }
 
+/**
+ * No protocol nests deeper than a handful of levels (v2: body, inputs, tensor, data, a row). Deeper
+ * JSON parses, but every recursive step after it (the schema, the row reader) would overflow the stack:
+ * a 500 for what is a client's error.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The first byte offset where brackets nest deeper than `max`, skipping strings; -1 when none does. */
+export function tooDeepAt(body: Uint8Array, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i]!;
+    if (byte === 0x22) {
+      // A string: skip to its closing quote (UTF-8 continuation bytes are never ASCII).
+      for (i++; i < body.length && body[i] !== 0x22; i++) if (body[i] === 0x5c) i++;
+    } else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > max) return i;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return -1;
+}
+
 /** JSON.parse, then the zod schema; errors name the field as a JSON path (`instances[2]`). */
 export function parseBody<T extends z.ZodType>(schema: T, body: Buffer): z.infer<T> {
+  const deep = tooDeepAt(body, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    throw new UserError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels (at byte ${deep})`, {
+      field: "body",
+    });
+  }
   let value: unknown;
   try {
     value = JSON.parse(body.toString("utf8"));

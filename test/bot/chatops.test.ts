@@ -37,7 +37,7 @@ describe("chat-ops", () => {
       head_sha: HEAD,
       status: "completed",
       conclusion: "failure",
-      external_id: String(RUN),
+      external_id: `modelgate:${RUN}`,
       output: {},
       annotations: [],
       actions: [{ identifier: "accept_regression" }],
@@ -64,7 +64,7 @@ describe("chat-ops", () => {
         const ran =
           h.gh.dispatches.length > before.dispatches ||
           replies.some((b) => b.includes("modelgate commands")) ||
-          h.gh.checkRuns[0]!.conclusion === "success";
+          h.gh.checkRuns.at(-1)!.conclusion === "success";
         outcomes.push(`${name}/${role}: ${ran ? "ran" : "refused"} ${reactions.join(",")}`);
         const allowed = atLeast(role, COMMAND_ROLES[name]);
         expected.push(`${name}/${role}: ${allowed ? "ran eyes,rocket" : "refused eyes,confused"}`);
@@ -125,7 +125,7 @@ describe("chat-ops", () => {
     await deliver(h.bot, "issue_comment", prComment(COMMANDS["accept-regression"], "u-maintain"));
     await h.bot.idle();
 
-    const check = h.gh.checkRuns[0]!;
+    const check = h.gh.checkRuns.at(-1)!;
     expect([check.conclusion, check.output.title]).toEqual([
       "success",
       "Regression accepted by u-maintain: 1 of 2 gates failed",

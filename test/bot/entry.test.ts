@@ -119,4 +119,42 @@ describe("inside a workflow (no hosting)", () => {
     expect(gh.comments.filter((c) => c.body.startsWith("<!-- modelgate:report -->"))).toHaveLength(1);
     expect(fake.requests.some((r) => r.path.includes("access_tokens"))).toBe(false);
   });
+
+  it("leaves the example workflow's own `modelgate` job alone: the mark, not the name, finds our check", async () => {
+    fake = await startFakeGitHub();
+    // In a workflow the Actions app makes both check runs: the job's and the bot's.
+    const gh = installGitHubState(fake, { appId: 15368, botLogin: "github-actions[bot]" });
+    gh.pulls.set(1, {
+      number: 1,
+      state: "open",
+      head: { sha: HEAD, ref: "f" },
+      base: { sha: BASE, ref: "main" },
+    });
+    gh.files.set(`${BASE}:modelgate.yml`, GATES_CONFIG);
+    gh.artifacts.set(31, zip({ "report.json": JSON.stringify(sampleReport()) }));
+    const job = {
+      id: 1,
+      name: "modelgate",
+      head_sha: HEAD,
+      status: "in_progress",
+      conclusion: null,
+      external_id: "ca395085-040a-526b-2ce8-bdc85f692774",
+      output: { title: "the job" },
+      annotations: [],
+      actions: [],
+      app: { id: 15368 },
+    };
+    gh.checkRuns.push(structuredClone(job));
+    const run = example("workflow_run", "completed", 2);
+    Object.assign(run.workflow_run, { id: 31, head_sha: HEAD });
+    run.workflow_run.pull_requests[0].number = 1;
+
+    const code = await runEvent("workflow_run", run, gh.token);
+
+    expect(code).toBe(0);
+    expect(gh.checkRuns[0]).toEqual(job);
+    expect(gh.checkRuns.slice(1).map((c) => [c.external_id, c.status, c.conclusion])).toEqual([
+      ["modelgate:31", "completed", "failure"],
+    ]);
+  });
 });

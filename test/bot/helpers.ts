@@ -4,7 +4,7 @@ import examples from "@octokit/webhooks-examples" with { type: "json" };
 import { pino } from "pino";
 import type { AppOptions } from "../../bot/app.js";
 import { parseBotEnv } from "../../bot/env.js";
-import { type BotServer, startBot, WEBHOOK_PATH } from "../../bot/server.js";
+import { type BotServer, type StartOptions, startBot, WEBHOOK_PATH } from "../../bot/server.js";
 import { type GitHubState, installGitHubState } from "../fake-github/github-state.js";
 import { startFakeGitHub } from "../fake-github/server.js";
 
@@ -37,7 +37,9 @@ export interface Harness {
 }
 
 /** The real bot on a random loopback port, talking to a fake GitHub over HTTP (GHE_HOST). */
-export async function startHarness(options: AppOptions = {}): Promise<Harness> {
+export async function startHarness(
+  options: AppOptions & Pick<StartOptions, "log" | "limits"> = {},
+): Promise<Harness> {
   const fake = await startFakeGitHub();
   const gh = installGitHubState(fake);
   const settings = await parseBotEnv({
@@ -51,7 +53,7 @@ export async function startHarness(options: AppOptions = {}): Promise<Harness> {
   });
   const bot = await startBot(settings, {
     ...options,
-    log: pino({ level: process.env.BOT_LOG ?? "silent" }),
+    log: options.log ?? pino({ level: process.env.BOT_LOG ?? "silent" }),
     octokit: { retryAfterBaseValue: 1, pacing: false },
   });
   gh.pulls.set(1, {

@@ -49,7 +49,7 @@ describe("workflow_run.completed", () => {
       sha: HEAD,
       status: "completed",
       conclusion: "failure",
-      external: String(RUN),
+      external: `modelgate:${RUN}`,
     });
     expect(check.actions.map((a) => a.identifier)).toEqual(["accept_regression"]);
     expect(check.annotations).toHaveLength(1);
@@ -102,6 +102,26 @@ describe("workflow_run.completed", () => {
     ]);
   });
 
+  it("completes its queued check run in place and never touches another app's `modelgate` run", async () => {
+    const opened = example("pull_request", "opened", 1);
+    opened.pull_request.head.sha = HEAD;
+    await deliver(h.bot, "pull_request", opened);
+    await h.bot.idle();
+    const job = { ...structuredClone(h.gh.checkRuns[0]!), id: 1, external_id: null, app: { id: 15368 } };
+    h.gh.checkRuns.push(structuredClone(job));
+    h.gh.artifacts.set(RUN, reportZip(sampleReport()));
+
+    await deliver(h.bot, "workflow_run", workflowRun());
+    await h.bot.idle();
+
+    expect(h.gh.checkRuns.map((c) => [c.app.id, c.external_id, c.status])).toEqual([
+      [h.gh.appId, `modelgate:${RUN}`, "completed"],
+      [15368, null, "queued"],
+    ]);
+    const listed = h.gh.fake.requests.filter((r) => r.path.endsWith("/check-runs") && r.method === "GET");
+    expect(listed.map((r) => new URLSearchParams(r.search).get("app_id"))).toEqual([String(h.gh.appId)]);
+  });
+
   it("leaves one comment when two reports for the same PR arrive at once", async () => {
     h.gh.artifacts.set(RUN, reportZip(sampleReport()));
     h.gh.artifacts.set(RUN + 1, reportZip(sampleReport()));
@@ -117,20 +137,31 @@ describe("workflow_run.completed", () => {
     expect(h.gh.comments).toHaveLength(1);
   });
 
-  it("finds a fork's pull request by head SHA when the run lists none", async () => {
+  it("finds a fork's pull request with the head=owner:branch filter when the run lists none", async () => {
+    h.gh.pulls.set(1, {
+      ...h.gh.pulls.get(1)!,
+      head: { sha: HEAD, ref: "feature", label: "forker:feature" },
+    });
     h.gh.pulls.set(2, {
       number: 2,
       state: "open",
-      head: { sha: "c".repeat(40), ref: "x" },
+      head: { sha: HEAD, ref: "feature" },
       base: { sha: BASE, ref: "main" },
     });
     h.gh.artifacts.set(RUN, reportZip(sampleReport()));
+    const run = workflowRun("fork");
+    run.workflow_run.head_branch = "feature";
+    run.workflow_run.head_repository.owner.login = "forker";
 
-    await deliver(h.bot, "workflow_run", workflowRun("fork"));
+    await deliver(h.bot, "workflow_run", run);
     await h.bot.idle();
 
     expect(h.gh.comments.map((c) => c.issue)).toEqual([1]);
-    expect(h.gh.fake.requests.some((r) => r.path.endsWith("/pulls") && r.method === "GET")).toBe(true);
+    const lists = h.gh.fake.requests.filter((r) => r.path.endsWith("/pulls") && r.method === "GET");
+    expect(lists.map((r) => new URLSearchParams(r.search).get("head"))).toEqual(["forker:feature"]);
+    expect(JSON.parse(h.gh.checkRuns[0]!.output.text!.match(/modelgate:state (\{.*\})/)![1]!)).toEqual({
+      pulls: [1],
+    });
   });
 
   it("acknowledges the delivery before the slow work is done", async () => {

@@ -107,6 +107,27 @@ describe("a hostile report artifact", () => {
     }
   });
 
+  it("judges a report whose metric keys are constructor and __proto__, and breaks #123 references", async () => {
+    const report = sampleReport({ data: { ...sampleReport().data, changes: ["closes #123 and GH-9"] } });
+    const text = JSON.stringify(report).replace(
+      '"metrics":{',
+      '"metrics":{"constructor":0.5,"__proto__":{"polluted":1},"toString":0.25,',
+    );
+    h.gh.artifacts.set(RUN, zip({ "report.json": text }));
+
+    await deliver(h.bot, "workflow_run", workflowRun());
+    await h.bot.idle();
+
+    const check = h.gh.checkRuns[0]!;
+    const comment = h.gh.comments[0]?.body ?? "";
+    expect([check.status, check.conclusion]).toEqual(["completed", "failure"]);
+    expect(comment).toContain("constructor");
+    expect(comment).toContain("&#35;&#8203;123");
+    expect(comment).toContain("GH&#8203;-9");
+    expect(comment).not.toMatch(/#123|GH-9/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("fails the check when report.json does not match the schema", async () => {
     const result = await judge(zip({ "report.json": JSON.stringify({ ...sampleReport(), version: 2 }) }));
 

@@ -161,7 +161,7 @@ describe("lifecycle of examples/churn: pull request, report, promote, publish, s
     // Both of main's gates, not the one the pull request's config kept.
     expect(
       h.gh.checkRuns.map((c) => [c.head_sha, c.status, c.conclusion, c.external_id, c.output.title]),
-    ).toEqual([[ws.head, "completed", "success", String(RUN), "All 2 gates passed"]]);
+    ).toEqual([[ws.head, "completed", "success", `modelgate:${RUN}`, "All 2 gates passed"]]);
   });
 
   it("4. a maintainer's /modelgate promote dispatches the publish workflow with the head SHA", async () => {

@@ -8,7 +8,8 @@ import type { FakeGitHub, FakeRequest, FakeResponse, Handler } from "./server.js
 export interface Pull {
   number: number;
   state: "open" | "closed";
-  head: { sha: string; ref: string };
+  /** `label` is `owner:ref`, the owner being a fork's; the repository's own owner when left out. */
+  head: { sha: string; ref: string; label?: string };
   base: { sha: string; ref: string };
 }
 export interface Comment {
@@ -24,7 +25,7 @@ export interface CheckRun {
   status: string;
   conclusion: string | null;
   external_id: string | null;
-  output: { title?: string; summary?: string };
+  output: { title?: string; summary?: string; text?: string };
   annotations: unknown[];
   actions: { identifier: string }[];
   app: { id: number };
@@ -98,7 +99,10 @@ export function installGitHubState(
 
   const authed =
     (handler: Handler): Handler =>
-    (req) => {
+    async (req) => {
+      for (const held of holds.filter((h) => h.method === req.method && h.path.test(req.path))) {
+        await held.released;
+      }
       const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(req.path));
       if (fault) {
         fault.times--;
@@ -130,12 +134,16 @@ export function installGitHubState(
     const pull = state.pulls.get(Number(req.params.number));
     return pull ? { body: pull } : { status: 404, body: { message: "Not Found" } };
   });
-  route("GET", "/repos/:owner/:repo/pulls", (req) =>
-    page(
+  route("GET", "/repos/:owner/:repo/pulls", (req) => {
+    const head = req.query.get("head");
+    const label = (p: Pull) => p.head.label ?? `${req.params.owner}:${p.head.ref}`;
+    return page(
       req,
-      [...state.pulls.values()].filter((p) => p.state === (req.query.get("state") ?? "open")),
-    ),
-  );
+      [...state.pulls.values()].filter(
+        (p) => p.state === (req.query.get("state") ?? "open") && (head === null || label(p) === head),
+      ),
+    );
+  });
   route("GET", "/repos/:owner/:repo/contents/:path*", (req) => {
     const text = state.files.get(`${req.query.get("ref")}:${req.params.path}`);
     if (text === undefined) return { status: 404, body: { message: "Not Found" } };
@@ -215,8 +223,14 @@ export function installGitHubState(
     return { body: run };
   });
   route("GET", "/repos/:owner/:repo/commits/:ref/check-runs", (req) => {
+    const appId = req.query.get("app_id");
     const runs = state.checkRuns
-      .filter((r) => r.head_sha === req.params.ref && r.name === (req.query.get("check_name") ?? r.name))
+      .filter(
+        (r) =>
+          r.head_sha === req.params.ref &&
+          r.name === (req.query.get("check_name") ?? r.name) &&
+          (appId === null || r.app.id === Number(appId)),
+      )
       .reverse();
     return { body: { total_count: runs.length, check_runs: runs } };
   });

@@ -27,6 +27,8 @@ export type Handler = (request: FakeRequest) => FakeResponse | Promise<FakeRespo
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, `?` included; empty when there is none. */
+  search: string;
   body: unknown;
   matched: boolean;
 }
@@ -87,7 +89,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         body = JSON.parse(body);
       } catch {}
     }
-    const record: RecordedRequest = { method, path, body, matched: false };
+    const record: RecordedRequest = { method, path, search: url.search, body, matched: false };
     requests.push(record);
     for (const route of routes) {
       if (route.method !== method) continue;

@@ -50,6 +50,14 @@ describe("escapeMarkdown", () => {
     expect(escaped).toBe("see https:&#8203;//evil.example and www&#8203;.evil.example");
   });
 
+  it("breaks issue references so they neither link nor notify another thread", () => {
+    const escaped = escapeMarkdown("fixes #123, octo/repo#7 and gh-42; #hashtag stays");
+
+    expect(escaped).toBe(
+      "fixes &#35;&#8203;123, octo/repo&#35;&#8203;7 and gh&#8203;-42; &#35;hashtag stays",
+    );
+  });
+
   it("removes bidirectional overrides and control characters", () => {
     expect(escapeMarkdown("abc\u202Eevil\u0000\u0007")).toBe("abcevil");
   });

@@ -4,12 +4,14 @@ import type { ModelServer } from "../../core/serve/index.js";
 import { get, instances, post, removeAll, serve, trainModels } from "./helpers.js";
 
 let root: string;
+let classifier: string;
 let server: ModelServer;
 const MAX_BODY = 4096;
 
 beforeAll(async () => {
   const models = await trainModels();
   root = models.root;
+  classifier = models.classifier;
   server = await serve({ modelDir: models.classifier, maxBodyBytes: MAX_BODY });
 });
 
@@ -135,6 +137,18 @@ describe("bad requests are 400 naming the field", () => {
     ],
     ["mlflow: no format", "/invocations", { params: {} }, "expected exactly one of"],
     [
+      "JSON nested deeper than the protocols go",
+      "/v1/models/churn:predict",
+      `{"instances":["[[[[",${"[".repeat(70)}${"]".repeat(70)}]}`,
+      "body: JSON nested deeper than 64 levels (at byte 83)",
+    ],
+    [
+      "v2: JSON nested deeper than the protocols go",
+      "/v2/models/churn/infer",
+      `{"inputs":[${"{".repeat(100)}`,
+      "body: JSON nested deeper than 64 levels",
+    ],
+    [
       "mlflow: a short row",
       "/invocations",
       { dataframe_split: { columns: ["a", "b", "color", "flag"], data: [[1, 2, "red"]] } },
@@ -165,6 +179,22 @@ describe("bad requests are 400 naming the field", () => {
 });
 
 describe("refusals", () => {
+  it("answers 400, not 500, to a row value nested 100,000 deep in every protocol", async () => {
+    const roomy = await serve({ modelDir: classifier, maxBodyBytes: 1024 * 1024 });
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const bodies: [string, string][] = [
+      ["/v1/models/churn:predict", `{"instances":[{"a":${deep}}]}`],
+      ["/v2/models/churn/infer", `{"inputs":[{"name":"a","shape":[1],"datatype":"FP64","data":${deep}}]}`],
+      ["/invocations", `{"dataframe_records":[{"a":${deep}}]}`],
+    ];
+
+    const statuses = [];
+    for (const [route, body] of bodies) statuses.push((await post(`${roomy.url}${route}`, body)).status);
+    await roomy.close();
+
+    expect(statuses).toEqual([400, 400, 400]);
+  });
+
   it("refuses a body over the limit with 413, from Content-Length", async () => {
     const big = { instances: Array.from({ length: 200 }, () => row) };
 
