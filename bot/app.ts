@@ -4,11 +4,13 @@ import { describeError, UserError } from "../core/errors.js";
 import { onComment } from "./chatops.js";
 import { queueCheck } from "./checks.js";
 import type { GitHub } from "./github.js";
+import { onMergeGroup } from "./merge-queue.js";
 import { onCheckAction, onCheckRerequest } from "./override.js";
 import {
   CheckRunEvent,
   forkOf,
   IssueCommentEvent,
+  MergeGroupEvent,
   PullRequestEvent,
   repoOf,
   WorkflowRunEvent,
@@ -128,6 +130,15 @@ export function createModelgate(options: AppOptions = {}): ModelgateApp {
         (p) => `run:${p.workflow_run.id}`,
         (p) => `run:${p.workflow_run.id}:${p.workflow_run.run_attempt}`,
         (deps, p) => onWorkflowRun(deps, { ...p.workflow_run, head: forkOf(p.workflow_run) }),
+      ),
+    );
+    probot.on(
+      "merge_group.checks_requested",
+      accept(
+        MergeGroupEvent,
+        (p) => `group:${p.merge_group.head_sha}`,
+        (p) => `group:${p.merge_group.head_sha}`,
+        onMergeGroup,
       ),
     );
     probot.on("check_run.requested_action", accept(CheckRunEvent, check, press, onCheckAction));

@@ -1,64 +1,179 @@
 import { z } from "zod";
 import type { Role } from "./github.js";
 
-/** Who may run what. `help` needs read so the bot does not answer strangers on private repositories. */
-export const COMMAND_ROLES = {
-  help: "read",
-  retrain: "write",
-  compare: "write",
-  drift: "write",
-  tune: "write",
-  promote: "maintain",
-  "accept-regression": "maintain",
-} as const satisfies Record<string, Role>;
-export type CommandName = keyof typeof COMMAND_ROLES;
+/**
+ * The one chat-ops contract. Each command's entry says who may run it, what its arguments are (a zod
+ * schema with bounds), what `/modelgate help` and the README say about it, which configured workflow
+ * it dispatches and which inputs that workflow receives. Parsing, help, the README table (between the
+ * `modelgate:commands` markers), the dispatch and the train action's `params` all read this table, and
+ * test/bot/command-table.test.ts fails when a workflow, an action or the README disagrees with it.
+ */
 
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^-?[0-9]{1,10}$/, "expected a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-const decimal = z
-  .string()
-  .regex(/^[0-9]*\.?[0-9]+(?:e-?[0-9]{1,2})?$/i, "expected a number")
-  .transform(Number);
+/** Keys of the config's `github.workflows`. */
+export type WorkflowKey = "retrain" | "drift" | "publish" | "tune";
 
-/** The only training settings a comment may change; anything else would be a way into the workflow. */
-export const RetrainArgs = z.strictObject({
-  epochs: int(1, 10_000).optional(),
-  learningRate: decimal.pipe(z.number().gt(0).max(1)).optional(),
-  batchSize: int(1, 65_536).optional(),
+// A comment gives numbers as text, the train action's `params` JSON gives them as numbers: both are read.
+const NUMBER = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e-?[0-9]{1,2})?$/i;
+const asNumber = (inner: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === "string" && NUMBER.test(v) ? Number(v) : v), inner);
+const whole = (min: number, max: number) =>
+  asNumber(
+    z
+      .number({ error: "expected a number" })
+      .int("expected a whole number")
+      .min(min, `at least ${min}`)
+      .max(max, `at most ${max}`),
+  );
+
+export const RETRAIN_LIMITS = { epochs: 1000, layers: 8, units: 1024, batchSize: 65_536 } as const;
+
+const Layers = z
+  .array(
+    z
+      .number({ error: "expected layer sizes like 64,32" })
+      .int("expected whole layer sizes")
+      .min(1, "at least 1 unit")
+      .max(RETRAIN_LIMITS.units, `at most ${RETRAIN_LIMITS.units} units a layer`),
+    { error: "expected layer sizes like 64,32" },
+  )
+  .min(1, "at least one layer")
+  .max(RETRAIN_LIMITS.layers, `at most ${RETRAIN_LIMITS.layers} layers`);
+
+/**
+ * The training settings a comment (and the train action's `params`) may change: anything else would be
+ * a way into the workflow, and the bounds keep one comment from booking a runner for days.
+ */
+export const RetrainParams = z.strictObject({
+  epochs: whole(1, RETRAIN_LIMITS.epochs).optional(),
+  learningRate: asNumber(
+    z.number({ error: "expected a number" }).gt(0, "more than 0").max(1, "at most 1"),
+  ).optional(),
+  batchSize: whole(1, RETRAIN_LIMITS.batchSize).optional(),
   hidden: z
-    .string()
-    .regex(/^[0-9]{1,4}(?:,[0-9]{1,4}){0,7}$/, "expected layer sizes like 64,32")
-    .transform((text) => text.split(",").map(Number))
-    .pipe(z.array(z.number().int().min(1).max(4096)))
+    .preprocess(
+      (v) =>
+        typeof v === "string" && /^[0-9]{1,6}(?:,[0-9]{1,6}){0,15}$/.test(v) ? v.split(",").map(Number) : v,
+      Layers,
+    )
     .optional(),
-  dropout: decimal.pipe(z.number().min(0).lt(1)).optional(),
-  seed: int(0, 2_147_483_647).optional(),
+  dropout: asNumber(
+    z.number({ error: "expected a number" }).min(0, "at least 0").lt(1, "less than 1"),
+  ).optional(),
+  seed: whole(0, 2_147_483_647).optional(),
 });
-export const TuneArgs = z.strictObject({ trials: int(1, 1000).optional() });
+export type RetrainParams = z.output<typeof RetrainParams>;
 
-// A branch, tag or SHA: no option-looking start, no `..`, nothing a shell or a URL would read specially.
-const Ref = z
+export const TUNE_LIMITS = { trials: 1000 } as const;
+export const TuneArgs = z.strictObject({ trials: whole(1, TUNE_LIMITS.trials).optional() });
+
+/** A registry version (`3`, `v3`) or alias: nothing a shell, a path or a URL would read specially. */
+export const ChampionRef = z
   .string()
-  .max(200)
-  .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, "expected a branch, tag or commit");
-const Reason = z
-  .string()
-  .trim()
-  .min(1, "say why, e.g. /modelgate accept-regression recall matters less here")
-  .max(500);
+  .max(100)
+  .regex(/^(?!-)[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a registry version (v3) or alias (champion)");
+const CompareArgs = z.strictObject({ ref: ChampionRef.optional() });
+const Reason = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(1, "say why, e.g. /modelgate accept-regression recall matters less here")
+    .max(500, "at most 500 characters"),
+});
+const NoArgs = z.strictObject({});
 
-export type Command =
-  | { name: "help" | "drift" | "promote"; args: Record<string, never> }
-  | { name: "retrain"; args: z.infer<typeof RetrainArgs> }
-  | { name: "tune"; args: z.infer<typeof TuneArgs> }
-  | { name: "compare"; args: { ref?: string } }
-  | { name: "accept-regression"; args: { reason: string } };
+/** How a command's words after its name become the object its schema reads. */
+type Reader = "none" | "pairs" | "ref" | "text";
 
+interface Spec<S extends z.ZodType> {
+  role: Role;
+  /** What follows the command's name in the usage line. */
+  usage: string;
+  does: string;
+  read: Reader;
+  args: S;
+  /** The configured workflow it dispatches; without one the bot does the work itself. */
+  workflow?: WorkflowKey;
+  /** The inputs it adds to the ones every dispatch sends (`command`, `sha`, `pull_request`). */
+  inputs?: (args: z.output<S>) => Record<string, string>;
+}
+const spec = <S extends z.ZodType>(s: Spec<S>): Spec<S> => s;
+
+export const COMMANDS = {
+  help: spec({ role: "read", usage: "", does: "lists these commands", read: "none", args: NoArgs }),
+  retrain: spec({
+    role: "write",
+    usage: "[epochs=N learningRate=X batchSize=N hidden=64,32 dropout=X seed=N]",
+    does: `trains this pull request's head with these settings (epochs ≤ ${RETRAIN_LIMITS.epochs}, hidden ≤ ${RETRAIN_LIMITS.layers} layers × ${RETRAIN_LIMITS.units}, batchSize ≤ ${RETRAIN_LIMITS.batchSize}, 0 < learningRate ≤ 1, 0 ≤ dropout < 1) and reports here`,
+    read: "pairs",
+    args: RetrainParams,
+    workflow: "retrain",
+    inputs: (args) => ({ params: JSON.stringify(args) }),
+  }),
+  compare: spec({
+    role: "write",
+    usage: "[ref]",
+    does: "evaluates this pull request's model against the registry's `ref` (a version like v3 or an alias; default: the champion) and reports here",
+    read: "ref",
+    args: CompareArgs,
+    workflow: "retrain",
+    inputs: (args) => ({ champion: args.ref ?? "champion" }),
+  }),
+  drift: spec({
+    role: "write",
+    usage: "",
+    does: "runs the drift workflow on this pull request's head",
+    read: "none",
+    args: NoArgs,
+    workflow: "drift",
+  }),
+  tune: spec({
+    role: "write",
+    usage: "[trials=N]",
+    does: `runs the hyperparameter search on this pull request's head (1-${TUNE_LIMITS.trials} trials)`,
+    read: "pairs",
+    args: TuneArgs,
+    workflow: "tune",
+    inputs: (args): Record<string, string> =>
+      args.trials === undefined ? {} : { trials: String(args.trials) },
+  }),
+  promote: spec({
+    role: "maintain",
+    usage: "",
+    does: "runs the publish workflow for this pull request's head",
+    read: "none",
+    args: NoArgs,
+    workflow: "publish",
+  }),
+  "accept-regression": spec({
+    role: "maintain",
+    usage: "<reason>",
+    does: "passes the failed gate check, recording who and why",
+    read: "text",
+    args: Reason,
+  }),
+} satisfies Record<string, Spec<z.ZodType>>;
+
+export type CommandName = keyof typeof COMMANDS;
+export type CommandArgs<N extends CommandName> = z.output<(typeof COMMANDS)[N]["args"]>;
+export type Command = { [N in CommandName]: { name: N; args: CommandArgs<N> } }[CommandName];
 export type Parsed = { ok: true; command: Command } | { ok: false; name: string; role: Role; error: string };
+
+export const roleOfCommand = (name: CommandName): Role => COMMANDS[name].role;
+export const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
+
+/** Every input a command's dispatch sends: the common three, then its own. */
+export function dispatchInputs(
+  command: Command,
+  at: { sha: string; pullRequest: number },
+): Record<string, string> {
+  const entry = COMMANDS[command.name] as Spec<z.ZodType>;
+  return {
+    command: command.name,
+    sha: at.sha,
+    pull_request: String(at.pullRequest),
+    ...entry.inputs?.(command.args),
+  };
+}
 
 const PREFIX = /^\/modelgate(?:\s+|$)/;
 
@@ -67,17 +182,32 @@ function keyValues(tokens: string[]): Record<string, string> | string {
   for (const token of tokens) {
     const match = /^([A-Za-z]{1,32})=(.{1,100})$/.exec(token);
     if (!match) return `expected key=value, found '${token.slice(0, 40)}'`;
-    if (match[1]! in out) return `${match[1]} given twice`;
+    if (Object.hasOwn(out, match[1]!)) return `${match[1]} given twice`;
     out[match[1]!] = match[2]!;
   }
   return out;
 }
 
-function issue(error: z.ZodError): string {
+/** The first problem, naming the field: "epochs: at most 1000". */
+export function zodProblem(error: z.ZodError): string {
   const first = error.issues[0]!;
   if (first.code === "unrecognized_keys") return `unknown setting ${first.keys.join(", ")}`;
   const field = first.path.join(".");
-  return field ? `${field}: ${first.message}` : first.message;
+  const message = first.message;
+  return field ? `${field}: ${message}` : message;
+}
+
+function toInput(read: Reader, tokens: string[]): unknown {
+  switch (read) {
+    case "none":
+      return tokens.length ? `takes no arguments` : {};
+    case "pairs":
+      return keyValues(tokens);
+    case "ref":
+      return tokens.length > 1 ? "expected at most one ref" : tokens.length ? { ref: tokens[0] } : {};
+    case "text":
+      return { reason: tokens.join(" ") };
+  }
 }
 
 /** The command on a comment's first line, or undefined when the comment is not addressed to the bot. */
@@ -86,7 +216,7 @@ export function parseCommand(body: string): Parsed | undefined {
   if (!PREFIX.test(line)) return undefined;
   const [word = "help", ...tokens] = line.replace(PREFIX, "").split(/\s+/).filter(Boolean);
   const name = word.toLowerCase();
-  if (!(name in COMMAND_ROLES)) {
+  if (!isCommand(name)) {
     return {
       ok: false,
       name,
@@ -94,48 +224,44 @@ export function parseCommand(body: string): Parsed | undefined {
       error: `unknown command '${word.slice(0, 40)}'; try /modelgate help`,
     };
   }
-  const known = name as CommandName;
-  const fail = (error: string): Parsed => ({ ok: false, name: known, role: COMMAND_ROLES[known], error });
-  switch (known) {
-    case "retrain":
-    case "tune": {
-      const pairs = keyValues(tokens);
-      if (typeof pairs === "string") return fail(pairs);
-      const result = (known === "retrain" ? RetrainArgs : TuneArgs).safeParse(pairs);
-      return result.success
-        ? { ok: true, command: { name: known, args: result.data } as Command }
-        : fail(issue(result.error));
-    }
-    case "compare": {
-      if (tokens.length > 1) return fail("expected at most one ref");
-      const result = Ref.optional().safeParse(tokens[0]);
-      return result.success
-        ? { ok: true, command: { name: known, args: { ref: result.data } } }
-        : fail(issue(result.error));
-    }
-    case "accept-regression": {
-      const result = Reason.safeParse(tokens.join(" "));
-      return result.success
-        ? { ok: true, command: { name: known, args: { reason: result.data } } }
-        : fail(issue(result.error));
-    }
-    default:
-      return tokens.length
-        ? fail(`'${known}' takes no arguments`)
-        : { ok: true, command: { name: known, args: {} } };
-  }
+  const entry = COMMANDS[name] as Spec<z.ZodType>;
+  const fail = (error: string): Parsed => ({ ok: false, name, role: entry.role, error });
+  const input = toInput(entry.read, tokens);
+  if (typeof input === "string") return fail(input === "takes no arguments" ? `'${name}' ${input}` : input);
+  const result = entry.args.safeParse(input);
+  if (!result.success) return fail(zodProblem(result.error));
+  return { ok: true, command: { name, args: result.data } as Command };
 }
 
-export const HELP = [
-  "**modelgate commands** (first line of a pull request comment):",
-  "",
-  "| command | does | needs |",
-  "|---|---|---|",
-  "| `/modelgate help` | this list | read |",
-  "| `/modelgate retrain [epochs=N learningRate=X batchSize=N hidden=64,32 dropout=X seed=N]` | runs the training workflow on this pull request's head | write |",
-  "| `/modelgate compare [ref]` | evaluates against the champion, or against `ref` | write |",
-  "| `/modelgate drift` | runs the drift workflow | write |",
-  "| `/modelgate tune [trials=N]` | runs the hyperparameter search workflow | write |",
-  "| `/modelgate promote` | runs the publish workflow for this head | maintain |",
-  "| `/modelgate accept-regression <reason>` | passes the failed gate check, recording who and why | maintain |",
-].join("\n");
+const usageOf = (name: CommandName): string => {
+  const usage = COMMANDS[name].usage;
+  return `/modelgate ${name}${usage ? ` ${usage}` : ""}`;
+};
+
+/** The command table as Markdown: the reply to `/modelgate help` and the README's table. */
+export function commandTable(): string {
+  const rows = (Object.keys(COMMANDS) as CommandName[]).map(
+    (name) => `| \`${usageOf(name)}\` | ${COMMANDS[name].role} | ${COMMANDS[name].does} |`,
+  );
+  return ["| command | needs | does |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
+export const HELP = `**modelgate commands** (first line of a pull request comment):\n\n${commandTable()}`;
+
+export const README_MARKERS = {
+  start: "<!-- modelgate:commands start (generated from bot/commands.ts: npm run docs) -->",
+  end: "<!-- modelgate:commands end -->",
+} as const;
+
+/** `readme` with the text between the markers replaced by the generated table. */
+export function withCommandTable(readme: string): string {
+  const start = readme.indexOf(README_MARKERS.start);
+  const end = readme.indexOf(README_MARKERS.end);
+  if (start < 0 || end < start) throw new Error("README.md lacks the modelgate:commands markers");
+  return `${readme.slice(0, start + README_MARKERS.start.length)}\n\n${commandTable()}\n\n${readme.slice(end)}`;
+}
+
+/** Who may run what, by command name (read from the table). */
+export const COMMAND_ROLES = Object.fromEntries(
+  Object.entries(COMMANDS).map(([name, entry]) => [name, entry.role]),
+) as { [N in CommandName]: (typeof COMMANDS)[N]["role"] };

@@ -50,6 +50,8 @@ export const WorkflowRunEvent = z.object({
     conclusion: z.string().max(40).nullable(),
     path: z.string().max(500),
     run_attempt: Id.default(1),
+    // workflow_dispatch (a chat-ops command), merge_group (the merge queue), pull_request, ...
+    event: z.string().max(60).default("pull_request"),
     // Empty for pull requests from forks: the bot then asks for `head=owner:branch` and matches the SHA.
     pull_requests: z.array(PrRef).max(100).default([]),
     head_branch: Branch.nullish(),
@@ -82,9 +84,21 @@ export const IssueCommentEvent = z.object({
   ...Common,
   issue: z.object({ number: Id, pull_request: z.object({}).nullish() }),
   // GitHub caps comment bodies at 65,536 characters; anything longer did not come from GitHub.
-  comment: z.object({ id: Id, body: z.string().max(65_536), user: Sender }),
+  comment: z.object({
+    id: Id,
+    body: z.string().max(65_536),
+    user: Sender,
+    // When the comment was written: a head commit that arrived later is not what the commenter saw.
+    created_at: z.iso.datetime({ offset: true }),
+  }),
 });
 export type IssueCommentEvent = z.infer<typeof IssueCommentEvent>;
+
+export const MergeGroupEvent = z.object({
+  ...Common,
+  merge_group: z.object({ head_sha: Sha, head_ref: z.string().max(255), base_ref: z.string().max(255) }),
+});
+export type MergeGroupEvent = z.infer<typeof MergeGroupEvent>;
 
 export interface RepoRef {
   owner: string;

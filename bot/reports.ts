@@ -2,7 +2,16 @@ import { UserError } from "../core/errors.js";
 import type { Override, Report } from "../core/report/index.js";
 import { downloadReport } from "./artifact.js";
 import { completeCheck, findCheckRun, type Owner } from "./checks.js";
-import { baseConfig, type GitHub, getPull, type Head, pullsWithHead, upsertReportComment } from "./github.js";
+import {
+  baseConfig,
+  comment,
+  type GitHub,
+  getPull,
+  type Head,
+  pullsWithHead,
+  upsertReportComment,
+} from "./github.js";
+import { judgeMergeGroup } from "./merge-queue.js";
 import type { RepoRef } from "./payloads.js";
 import { judge, outcomeOf, rejectArtifact, renderComment, type Verdict } from "./verdict.js";
 import type { KeyedQueue } from "./work.js";
@@ -22,7 +31,7 @@ export interface Deps extends Owner {
 
 export const pullKey = (repo: RepoRef, number: number): string => `${repo.owner}/${repo.repo}#${number}`;
 
-type Loaded = { report: Report } | { error: UserError };
+export type Loaded = { report: Report } | { error: UserError };
 
 /** A refused artifact is a verdict (the check fails, saying why); an API failure is not and propagates. */
 async function load(deps: Deps, runId: number): Promise<Loaded | undefined> {
@@ -85,10 +94,19 @@ async function pullsOf(deps: Deps, listed: { number: number }[], head: Head): Pr
  */
 export async function onWorkflowRun(
   deps: Deps,
-  run: { id: number; head_sha: string; pull_requests: { number: number }[]; head?: Head["fork"] },
+  run: {
+    id: number;
+    head_sha: string;
+    pull_requests: { number: number }[];
+    head?: Head["fork"];
+    event?: string;
+    head_branch?: string | null;
+  },
 ): Promise<void> {
   const loaded = await load(deps, run.id);
   if (!loaded) return;
+  if (run.event === "merge_group") return judgeMergeGroup(deps, run, loaded);
+  if (run.event === "workflow_dispatch") return reportDispatched(deps, run.id, loaded);
   const pulls = await pullsOf(deps, run.pull_requests, { sha: run.head_sha, fork: run.head });
   const done = await Promise.all(
     pulls.map((number) =>
@@ -99,6 +117,42 @@ export async function onWorkflowRun(
   );
   if (done.includes(false))
     throw new Error(`workflow run ${run.id}: a pull request's verdict was not published`);
+}
+
+/**
+ * A run the bot dispatched for a chat-ops command runs on the base branch: its head_sha is the base's
+ * and it lists no pull requests. Its report names the pull request and the commit the command pinned;
+ * it goes to that pull request only while that commit is still its head.
+ */
+async function reportDispatched(deps: Deps, runId: number, loaded: Loaded): Promise<void> {
+  const claim = "report" in loaded ? loaded.report.pullRequest : undefined;
+  if (!claim) {
+    deps.logError(
+      `workflow run ${runId} was dispatched without a pull request in its report; nothing to update`,
+    );
+    return;
+  }
+  const commit = "report" in loaded ? loaded.report.run?.commit : undefined;
+  if (commit && commit !== claim.sha) {
+    deps.logError(
+      `workflow run ${runId} claims ${claim.sha.slice(0, 7)} but evaluated ${commit.slice(0, 7)}; ignored`,
+    );
+    return;
+  }
+  const done = await deps.queue.push(pullKey(deps.repo, claim.number), async () => {
+    const pull = await getPull(deps.gh, deps.repo, claim.number);
+    if (pull.head.sha !== claim.sha) {
+      await comment(
+        deps.gh,
+        deps.repo,
+        claim.number,
+        `The \`/modelgate ${claim.command}\` run ${runId} finished for ${claim.sha.slice(0, 7)}, but this pull request's head is now ${pull.head.sha.slice(0, 7)}: that result is outdated, so the report and the check were left as they were.`,
+      );
+      return;
+    }
+    await publish(deps, { sha: claim.sha, runId, number: claim.number, pulls: [claim.number], loaded });
+  });
+  if (!done) throw new Error(`workflow run ${runId}: the pull request's verdict was not published`);
 }
 
 /** The workflow run our check run was last judged from (its mark), and a maintainer's standing accept. */

@@ -17,6 +17,7 @@ export const entryPoints = {
   report: "actions/report/main.ts",
   publish: "actions/publish/main.ts",
   drift: "actions/drift/main.ts",
+  tune: "actions/tune/main.ts",
   "bot-actions": "bot/actions.ts",
   "tune-worker": "core/pipeline/tune-worker.ts",
   "validate-worker": "core/pipeline/validate-worker.ts",

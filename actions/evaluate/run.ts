@@ -7,6 +7,7 @@ import { evaluateProject, writeReport } from "../../core/pipeline/evaluate.js";
 import { renderMarkdown } from "../../core/report/index.js";
 import { projectContext } from "../project.js";
 import { actionsLogger, failUnless, input, optionalString } from "../runtime.js";
+import { championInput, dispatchedPullRequest } from "./dispatch.js";
 
 export const REPORT_ARTIFACT = "modelgate-report";
 
@@ -18,17 +19,20 @@ const Bool = z
 export async function evaluateAction(): Promise<number> {
   const { cwd, loaded, store, git } = await projectContext();
   const model = input("model", z.string({ message: "required: the folder the train step wrote" }).min(1));
-  const champion = input("champion", optionalString);
+  const pullRequest = await dispatchedPullRequest(process.env, git?.commit);
+  const champion = await championInput(input("champion", optionalString), loaded, cwd, actionsLogger);
   const { report } = await evaluateProject(loaded, {
     cwd,
     modelDir: path.resolve(cwd, model),
-    championDir: champion ? path.resolve(cwd, champion) : undefined,
+    championDir: champion?.dir,
+    championLabel: champion?.label,
     data: input("data", optionalString),
     logger: actionsLogger,
     store,
     git,
   });
   // Downloaded later by the bot from other workflow runs: keep it out of the workspace.
+  if (pullRequest) report.pullRequest = pullRequest;
   const dir = path.join(process.env.RUNNER_TEMP ?? cwd, REPORT_ARTIFACT);
   await mkdir(dir, { recursive: true });
   const files = await writeReport(path.join(dir, "report.json"), report);

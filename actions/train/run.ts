@@ -1,6 +1,7 @@
 import path from "node:path";
 import * as core from "@actions/core";
-import { ModelConfig } from "../../core/config/schema.js";
+import { RetrainParams, zodProblem } from "../../bot/commands.js";
+import type { ModelConfig } from "../../core/config/schema.js";
 import { UserError } from "../../core/errors.js";
 import { trainProject } from "../../core/pipeline/train.js";
 import { projectContext } from "../project.js";
@@ -33,8 +34,8 @@ export async function trainAction(): Promise<number> {
 }
 
 /**
- * `params`: JSON overrides of `model:` keys, e.g. the `args` a `/modelgate retrain epochs=30` dispatch
- * carries. Untrusted (typed in a PR comment): only known model keys, each checked by the config schema.
+ * `params`: the training settings a `/modelgate retrain epochs=30 ...` dispatch carries, as JSON. Untrusted
+ * (typed in a pull-request comment): read with the bot's own schema, so the same keys and bounds apply.
  */
 export function parseParams(text: string | undefined): Partial<ModelConfig> | undefined {
   if (!text || text === "{}") return undefined;
@@ -42,17 +43,14 @@ export function parseParams(text: string | undefined): Partial<ModelConfig> | un
   try {
     json = JSON.parse(text);
   } catch {
-    throw new UserError(`expected a JSON object of model: keys, found '${text.slice(0, 80)}'`, {
+    throw new UserError(`expected a JSON object of training settings, found '${text.slice(0, 80)}'`, {
       field: "with.params",
     });
   }
-  const parsed = ModelConfig.partial().strict().safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "");
-    throw new UserError(`${key ? `${key}: ` : ""}${issue.message}`, { field: "with.params" });
-  }
-  // Only the keys given: defaults of the partial schema must not override the project's config.
-  const given = json as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)) as Partial<ModelConfig>;
+  const parsed = RetrainParams.safeParse(json);
+  if (!parsed.success) throw new UserError(zodProblem(parsed.error), { field: "with.params" });
+  // Only the keys given: the project's config keeps the rest.
+  return Object.fromEntries(
+    Object.entries(parsed.data).filter(([, value]) => value !== undefined),
+  ) as Partial<ModelConfig>;
 }

@@ -144,6 +144,16 @@ export const Report = z
     history: z.array(Epoch).max(REPORT_LIMITS.history).optional(),
     run: RunInfo.optional(),
     override: Override.optional(),
+    pullRequest: z
+      .strictObject({
+        number: z.number().int().positive(),
+        sha: z.string().regex(/^[0-9a-f]{40}$/, "expected a 40-character commit SHA"),
+        command: z.string().regex(/^[a-z-]{1,40}$/, "expected a command name"),
+      })
+      .optional()
+      .describe(
+        "the chat-ops dispatch this run answers: the bot reports to this pull request if `sha` is still its head",
+      ),
     generatedAt: Timestamp,
   })
   .superRefine((report, ctx) => {

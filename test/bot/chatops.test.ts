@@ -92,7 +92,7 @@ describe("chat-ops", () => {
           command: "retrain",
           sha: HEAD,
           pull_request: "1",
-          args: JSON.stringify({ epochs: 5, learningRate: 0.01, hidden: [64, 32] }),
+          params: JSON.stringify({ epochs: 5, learningRate: 0.01, hidden: [64, 32] }),
         },
       },
     ]);

@@ -101,6 +101,7 @@ describe("inside a workflow (no hosting)", () => {
     });
     gh.files.set(`${BASE}:modelgate.yml`, GATES_CONFIG);
     gh.roles.set("u-write", "write");
+    gh.checkSuites.set(HEAD, "2020-01-01T00:00:00Z");
     gh.artifacts.set(31, zip({ "report.json": JSON.stringify(sampleReport()) }));
     const run = example("workflow_run", "completed", 2);
     Object.assign(run.workflow_run, { id: 31, head_sha: HEAD });

@@ -62,6 +62,7 @@ export async function startHarness(
     head: { sha: HEAD, ref: "feature" },
     base: { sha: BASE, ref: "main" },
   });
+  gh.checkSuites.set(HEAD, "2020-01-01T00:00:00Z");
   return {
     gh,
     bot,
@@ -97,6 +98,7 @@ export function prComment(body: string, login: string): Payload {
   payload.comment.body = body;
   payload.comment.id = Math.floor(Math.random() * 1e9) + 1;
   payload.comment.user = { ...payload.comment.user, login, type: "User" };
+  payload.comment.created_at = new Date().toISOString();
   payload.sender = { ...payload.sender, login, type: "User" };
   return payload;
 }

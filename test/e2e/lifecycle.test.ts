@@ -74,6 +74,8 @@ describe("lifecycle of examples/churn: pull request, report, promote, publish, s
       base: { sha: ws.base, ref: "main" },
     });
     h.gh.files.set(`${ws.base}:modelgate.yml`, ws.baseConfig);
+    // The head arrived before any comment on it (commands are refused for a head pushed later).
+    h.gh.checkSuites.set(ws.head, "2020-01-01T00:00:00Z");
     h.gh.roles.set(MAINTAINER, "maintain");
   });
   afterEach(() => {
@@ -180,7 +182,7 @@ describe("lifecycle of examples/churn: pull request, report, promote, publish, s
       {
         workflow: "modelgate-release.yml",
         ref: "main",
-        inputs: { command: "promote", sha: ws.head, pull_request: String(PR), args: "{}" },
+        inputs: { command: "promote", sha: ws.head, pull_request: String(PR) },
       },
     ]);
     dispatched = h.gh.dispatches[0];

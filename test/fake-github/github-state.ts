@@ -51,6 +51,10 @@ export interface GitHubState {
   /** `${sha}:${path}` -> file text. */
   files: Map<string, string>;
   roles: Map<string, string>;
+  /** sha -> when its check suite was created (when GitHub saw the commit arrive); none: no suites. */
+  checkSuites: Map<string, string>;
+  /** The issue events of pull requests (e.g. head_ref_force_pushed), oldest first as GitHub lists them. */
+  issueEvents: { issue: number; event: string; created_at: string }[];
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
   /** Answers the next `times` matching requests with `response` instead of the model. */
   fail(method: string, path: RegExp, response: FakeResponse, times?: number): void;
@@ -84,6 +88,8 @@ export function installGitHubState(
     artifacts: new Map(),
     files: new Map(),
     roles: new Map(),
+    checkSuites: new Map(),
+    issueEvents: [],
     dispatches: [],
     fail: (method, path, response, times = 1) => faults.push({ method, path, response, times }),
     hold: (method, path) => {
@@ -234,6 +240,19 @@ export function installGitHubState(
       .reverse();
     return { body: { total_count: runs.length, check_runs: runs } };
   });
+  route("GET", "/repos/:owner/:repo/commits/:ref/check-suites", (req) => {
+    const at = state.checkSuites.get(req.params.ref!);
+    const suites = at ? [{ id: 1, head_sha: req.params.ref, status: "queued", created_at: at }] : [];
+    return { body: { total_count: suites.length, check_suites: suites } };
+  });
+  route("GET", "/repos/:owner/:repo/issues/:number/events", (req) =>
+    page(
+      req,
+      state.issueEvents
+        .filter((e) => e.issue === Number(req.params.number))
+        .map((e, i) => ({ id: i + 1, event: e.event, created_at: e.created_at })),
+    ),
+  );
   route("GET", "/repos/:owner/:repo/actions/runs/:id/artifacts", (req) => {
     const zip = state.artifacts.get(Number(req.params.id));
     const artifacts = zip

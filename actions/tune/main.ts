@@ -1,0 +1,4 @@
+import { runAction } from "../runtime.js";
+import { tuneAction } from "./run.js";
+
+await runAction(tuneAction);
