@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ const ACTIONS: Record<string, string> = {
   "actions/report/action.yml": "actions/report/main.ts",
   "actions/publish/action.yml": "actions/publish/main.ts",
   "actions/drift/action.yml": "actions/drift/main.ts",
+  "actions/tune/action.yml": "actions/tune/main.ts",
   "actions/bot/action.yml": "bot/actions.ts",
 };
 
@@ -54,6 +55,14 @@ function inputsDeclared(actionFile: string): Set<string> {
 }
 
 describe("action inputs", () => {
+  it("cover every action folder", () => {
+    const folders = readdirSync(path.join(repoRoot, "actions"), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(path.join(repoRoot, "actions", e.name, "action.yml")))
+      .map((e) => `actions/${e.name}/action.yml`);
+
+    expect(Object.keys(ACTIONS).filter((f) => f !== "action.yml").sort()).toEqual(folders.sort());
+  });
+
   it.each(Object.entries(ACTIONS))("%s declares exactly the inputs %s reads", async (actionFile, entry) => {
     const read = await inputsRead(entry);
     const declared = inputsDeclared(actionFile);
