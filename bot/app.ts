@@ -96,6 +96,7 @@ export function createModelgate(options: AppOptions = {}): ModelgateApp {
           now: options.now ?? (() => new Date()),
           logError: (message) => logger.error(message),
           logWarn: (message) => logger.warn(message),
+          log: (message) => logger.info(message),
         };
         const key = `${deps.repo.owner}/${deps.repo.repo}:${workOf(payload)}`;
         void queue.push(keyOf(payload), async () => {
@@ -129,7 +130,12 @@ export function createModelgate(options: AppOptions = {}): ModelgateApp {
         WorkflowRunEvent,
         (p) => `run:${p.workflow_run.id}`,
         (p) => `run:${p.workflow_run.id}:${p.workflow_run.run_attempt}`,
-        (deps, p) => onWorkflowRun(deps, { ...p.workflow_run, head: forkOf(p.workflow_run) }),
+        (deps, p) =>
+          onWorkflowRun(deps, {
+            ...p.workflow_run,
+            head_branch: p.workflow_run.head_branch ?? null,
+            head: forkOf(p.workflow_run),
+          }),
       ),
     );
     probot.on(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ChampionRef } from "../core/registry/champion.js";
 import type { Role } from "./github.js";
 
 /**
@@ -10,7 +11,7 @@ import type { Role } from "./github.js";
  */
 
 /** Keys of the config's `github.workflows`. */
-export type WorkflowKey = "retrain" | "drift" | "publish" | "tune";
+export type WorkflowKey = "retrain" | "drift" | "publish" | "tune" | "evaluate";
 
 // A comment gives numbers as text, the train action's `params` JSON gives them as numbers: both are read.
 const NUMBER = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e-?[0-9]{1,2})?$/i;
@@ -67,10 +68,8 @@ export const TUNE_LIMITS = { trials: 1000 } as const;
 export const TuneArgs = z.strictObject({ trials: whole(1, TUNE_LIMITS.trials).optional() });
 
 /** A registry version (`3`, `v3`) or alias: nothing a shell, a path or a URL would read specially. */
-export const ChampionRef = z
-  .string()
-  .max(100)
-  .regex(/^(?!-)[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a registry version (v3) or alias (champion)");
+export { ChampionRef };
+
 const CompareArgs = z.strictObject({ ref: ChampionRef.optional() });
 const Reason = z.strictObject({
   reason: z
@@ -143,6 +142,14 @@ export const COMMANDS = {
     read: "none",
     args: NoArgs,
     workflow: "publish",
+  }),
+  verify: spec({
+    role: "maintain",
+    usage: "",
+    does: "runs the base branch's evaluation workflow on this pull request's head, so a pull request that changes workflows can be judged (docs/security.md)",
+    read: "none",
+    args: NoArgs,
+    workflow: "evaluate",
   }),
   "accept-regression": spec({
     role: "maintain",

@@ -50,8 +50,9 @@ export const WorkflowRunEvent = z.object({
     conclusion: z.string().max(40).nullable(),
     path: z.string().max(500),
     run_attempt: Id.default(1),
+    // Only `pull_request` runs (and the base branch's own dispatched runs) count: see bot/trust.ts.
     // workflow_dispatch (a chat-ops command), merge_group (the merge queue), pull_request, ...
-    event: z.string().max(60).default("pull_request"),
+    event: z.string().max(60),
     // Empty for pull requests from forks: the bot then asks for `head=owner:branch` and matches the SHA.
     pull_requests: z.array(PrRef).max(100).default([]),
     head_branch: Branch.nullish(),

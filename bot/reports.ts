@@ -1,3 +1,5 @@
+import { z } from "zod";
+import type { Config } from "../core/config/index.js";
 import { UserError } from "../core/errors.js";
 import type { Override, Report } from "../core/report/index.js";
 import { downloadReport } from "./artifact.js";
@@ -8,11 +10,20 @@ import {
   type GitHub,
   getPull,
   type Head,
+  type Pull,
   pullsWithHead,
   upsertReportComment,
 } from "./github.js";
 import { judgeMergeGroup } from "./merge-queue.js";
 import type { RepoRef } from "./payloads.js";
+import {
+  checkBaseline,
+  protectedChanges,
+  type RunFacts,
+  registryChampion,
+  standing as runStanding,
+  unverified,
+} from "./trust.js";
 import { judge, outcomeOf, rejectArtifact, renderComment, type Verdict } from "./verdict.js";
 import type { KeyedQueue } from "./work.js";
 
@@ -27,6 +38,8 @@ export interface Deps extends Owner {
   /** Errors that are bugs or outages, for the operator; users get a reply instead. */
   logError(message: string): void;
   logWarn(message: string): void;
+  /** Decisions worth a line in the operator's log (a run ignored, and why). */
+  log(message: string): void;
 }
 
 export const pullKey = (repo: RepoRef, number: number): string => `${repo.owner}/${repo.repo}#${number}`;
@@ -46,7 +59,7 @@ async function load(deps: Deps, runId: number): Promise<Loaded | undefined> {
 
 interface Target {
   sha: string;
-  runId: number;
+  run: RunFacts;
   number: number;
   /** Every pull request judged from this report, kept in the check run. */
   pulls: number[];
@@ -54,21 +67,44 @@ interface Target {
   override?: Override;
 }
 
+/** The trust model's verdict on one report for one pull request (docs/security.md); undefined: not ours. */
+async function trusted(deps: Deps, target: Target, pull: Pull): Promise<Verdict | undefined> {
+  const { gh, repo } = deps;
+  let config: Config | undefined;
+  try {
+    config = await baseConfig(gh, repo, pull.base.sha);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return rejectArtifact(new UserError(`the base branch's ${error.message}`, error.location));
+  }
+  const standing = runStanding(target.run, pull, config);
+  if (!standing.counts) {
+    deps.log(`workflow run ${target.run.id} ignored for #${target.number}: ${standing.why}`);
+    return undefined;
+  }
+  if (!standing.verified) {
+    const changed = await protectedChanges(gh, repo, target.number);
+    if (changed.length > 0) return { kind: "rejected", ...unverified(changed) };
+  }
+  if ("error" in target.loaded) return rejectArtifact(target.loaded.error);
+  const report = target.loaded.report;
+  if (!config) return judge(report, config, pull.base.sha, target.override);
+  try {
+    const champion = await registryChampion(gh, repo, config, pull.base.sha);
+    const findings = checkBaseline(report, champion, config);
+    return judge(report, config, pull.base.sha, target.override, findings);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return rejectArtifact(new UserError(`the registry's champion: ${error.message}`, error.location));
+  }
+}
+
 /** Judges one report for one pull request, then updates the sticky comment and the check run. */
-async function publish(deps: Deps, target: Target): Promise<Verdict> {
+async function publish(deps: Deps, target: Target): Promise<Verdict | undefined> {
   const { gh, repo } = deps;
   const pull = await getPull(gh, repo, target.number);
-  let verdict: Verdict;
-  if ("error" in target.loaded) verdict = rejectArtifact(target.loaded.error);
-  else {
-    try {
-      const config = await baseConfig(gh, repo, pull.base.sha);
-      verdict = judge(target.loaded.report, config, pull.base.sha, target.override);
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      verdict = rejectArtifact(new UserError(`the base branch's ${error.message}`, error.location));
-    }
-  }
+  const verdict = await trusted(deps, target, pull);
+  if (!verdict) return undefined;
   // A report for a commit the pull request has moved past must not overwrite the newer one's comment.
   if (pull.head.sha === target.sha) {
     await upsertReportComment(
@@ -79,7 +115,7 @@ async function publish(deps: Deps, target: Target): Promise<Verdict> {
       await deps.botLogin(),
     );
   }
-  await completeCheck(gh, repo, { ...target, owner: deps }, verdict);
+  await completeCheck(gh, repo, { ...target, runId: target.run.id, owner: deps }, verdict);
   return verdict;
 }
 
@@ -94,24 +130,22 @@ async function pullsOf(deps: Deps, listed: { number: number }[], head: Head): Pr
  */
 export async function onWorkflowRun(
   deps: Deps,
-  run: {
-    id: number;
-    head_sha: string;
-    pull_requests: { number: number }[];
-    head?: Head["fork"];
-    event?: string;
-    head_branch?: string | null;
-  },
+  run: RunFacts & { head_sha: string; pull_requests: { number: number }[]; head?: Head["fork"] },
 ): Promise<void> {
+  if (!["pull_request", "workflow_dispatch", "merge_group"].includes(run.event)) {
+    deps.log(`workflow run ${run.id} ignored: a ${run.event} run is never a pull request's evidence`);
+    return;
+  }
   const loaded = await load(deps, run.id);
   if (!loaded) return;
   if (run.event === "merge_group") return judgeMergeGroup(deps, run, loaded);
-  if (run.event === "workflow_dispatch") return reportDispatched(deps, run.id, loaded);
+  const facts: RunFacts = { id: run.id, path: run.path, event: run.event, head_branch: run.head_branch };
+  if (run.event === "workflow_dispatch") return reportDispatched(deps, facts, loaded);
   const pulls = await pullsOf(deps, run.pull_requests, { sha: run.head_sha, fork: run.head });
   const done = await Promise.all(
     pulls.map((number) =>
       deps.queue.push(pullKey(deps.repo, number), async () => {
-        await publish(deps, { sha: run.head_sha, runId: run.id, number, pulls, loaded });
+        await publish(deps, { sha: run.head_sha, run: facts, number, pulls, loaded });
       }),
     ),
   );
@@ -120,22 +154,22 @@ export async function onWorkflowRun(
 }
 
 /**
- * A run the bot dispatched for a chat-ops command runs on the base branch: its head_sha is the base's
- * and it lists no pull requests. Its report names the pull request and the commit the command pinned;
- * it goes to that pull request only while that commit is still its head.
+ * A run the bot dispatched for a chat-ops command (`retrain`, `compare`, `verify`) runs on the base
+ * branch: its head_sha is the base's and it lists no pull requests. Its report names the pull request
+ * and the commit the command pinned; it goes to that pull request only while that commit is still its
+ * head, and the trust model still decides whether the run counts (the base branch's own workflow only).
  */
-async function reportDispatched(deps: Deps, runId: number, loaded: Loaded): Promise<void> {
+async function reportDispatched(deps: Deps, run: RunFacts, loaded: Loaded): Promise<void> {
+  const runId = run.id;
   const claim = "report" in loaded ? loaded.report.pullRequest : undefined;
+  const commit = "report" in loaded ? loaded.report.run?.commit : undefined;
   if (!claim) {
-    deps.logError(
-      `workflow run ${runId} was dispatched without a pull request in its report; nothing to update`,
-    );
+    deps.log(`dispatched workflow run ${runId} ignored: its report names no pull request`);
     return;
   }
-  const commit = "report" in loaded ? loaded.report.run?.commit : undefined;
-  if (commit && commit !== claim.sha) {
+  if (commit !== claim.sha) {
     deps.logError(
-      `workflow run ${runId} claims ${claim.sha.slice(0, 7)} but evaluated ${commit.slice(0, 7)}; ignored`,
+      `workflow run ${runId} claims ${claim.sha.slice(0, 7)} but evaluated ${(commit ?? "no commit").slice(0, 9)}; ignored`,
     );
     return;
   }
@@ -150,7 +184,7 @@ async function reportDispatched(deps: Deps, runId: number, loaded: Loaded): Prom
       );
       return;
     }
-    await publish(deps, { sha: claim.sha, runId, number: claim.number, pulls: [claim.number], loaded });
+    await publish(deps, { sha: claim.sha, run, number: claim.number, pulls: [claim.number], loaded });
   });
   if (!done) throw new Error(`workflow run ${runId}: the pull request's verdict was not published`);
 }
@@ -165,7 +199,7 @@ async function judgedRun(deps: Deps, sha: string): Promise<Judged> {
   const loaded = await load(deps, runId);
   if (!loaded) throw new UserError(`the report of workflow run ${runId} is gone (its artifact expired?)`);
   return {
-    runId,
+    run: await runFacts(deps, runId),
     loaded,
     passed: check.conclusion === "success",
     pulls: check.state?.pulls ?? [],
@@ -173,8 +207,24 @@ async function judgedRun(deps: Deps, sha: string): Promise<Judged> {
   };
 }
 
+const RunInfo = z.object({
+  id: z.number().int().positive(),
+  path: z.string().max(500),
+  event: z.string().max(60),
+  head_branch: z.string().max(255).nullable(),
+});
+
+/** A run's workflow file, event and branch, asked of GitHub (never of the report). */
+async function runFacts(deps: Deps, runId: number): Promise<RunFacts> {
+  const { data } = await deps.gh.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+    ...deps.repo,
+    run_id: runId,
+  });
+  return RunInfo.parse(data);
+}
+
 interface Judged {
-  runId: number;
+  run: RunFacts;
   loaded: Loaded;
   passed: boolean;
   /** The pull requests the check was judged for (a fork's are listed in no check_run payload). */
@@ -187,9 +237,9 @@ interface Judged {
  * maintainer's accept of that report stands: a Re-run is not a way to undo it.
  */
 export async function rejudge(deps: Deps, sha: string, listed: { number: number }[]): Promise<void> {
-  const { runId, loaded, pulls: judgedFor, accept } = await judgedRun(deps, sha);
+  const { run, loaded, pulls: judgedFor, accept } = await judgedRun(deps, sha);
   const pulls = listed.length ? await pullsOf(deps, listed, { sha }) : judgedFor;
-  for (const number of pulls) await publish(deps, { sha, runId, number, pulls, loaded, override: accept });
+  for (const number of pulls) await publish(deps, { sha, run, number, pulls, loaded, override: accept });
 }
 
 /**
@@ -203,13 +253,13 @@ export async function acceptRegression(
   by: string,
   reason: string,
 ): Promise<void> {
-  const { runId, loaded, passed, pulls: judgedFor } = await judgedRun(deps, sha);
+  const { run, loaded, passed, pulls: judgedFor } = await judgedRun(deps, sha);
   if (passed) throw new UserError("the modelgate check passed; there is no regression to accept");
   const override = { by, reason, at: deps.now().toISOString() };
   const pulls = listed.length ? await pullsOf(deps, listed, { sha }) : judgedFor;
   for (const number of pulls) {
-    const verdict = await publish(deps, { sha, runId, number, pulls, loaded, override });
-    if (outcomeOf(verdict) === "rejected") {
+    const verdict = await publish(deps, { sha, run, number, pulls, loaded, override });
+    if (!verdict || outcomeOf(verdict) === "rejected") {
       throw new UserError("the report could not be used, so there is no gate result to accept");
     }
   }

@@ -8,12 +8,14 @@ import {
   type Report,
   renderMarkdown,
 } from "../core/report/index.js";
+import type { GateResult } from "../core/report/schema.js";
+import type { Findings } from "./trust.js";
 
 /** What the bot concluded about one report for one pull request. */
 export type Verdict =
-  | { kind: "judged"; report: Report; gatesFrom: string }
-  /** The report could not be read or judged; `reason` is already Markdown-safe. */
-  | { kind: "rejected"; reason: string };
+  | { kind: "judged"; report: Report; gatesFrom: string; notes?: string[] }
+  /** The report could not be read, judged or trusted; `reason` is already Markdown-safe. */
+  | { kind: "rejected"; reason: string; title?: string };
 
 /** GitHub refuses comments and check summaries over 65,535 characters; the notes added here fit in the rest. */
 const COMMENT_BUDGET = 60_000;
@@ -28,8 +30,14 @@ export function judge(
   config: Config | undefined,
   baseSha: string,
   override?: Override,
+  findings: Findings = { notes: [], trustChampion: true },
 ): Verdict {
-  const base = { ...report, override: undefined };
+  if (findings.refuse) return { kind: "rejected", ...findings.refuse };
+  // A champion the registry does not vouch for is neither evidence nor shown as if it were.
+  const { champion: _claimed, ...unclaimed } = report;
+  const base = findings.trustChampion
+    ? { ...report, override: undefined }
+    : { ...unclaimed, deltas: {}, override: undefined };
   if (!config) {
     const judged = { ...base, gates: [], passed: true };
     return {
@@ -39,10 +47,10 @@ export function judge(
     };
   }
   try {
-    const gates = evaluateGates(
-      config.gates,
-      { metrics: report.metrics, champion: report.champion?.metrics, tests: report.deltas },
-      { significance: config.significance, task: report.task },
+    const gates = recomputeGates(report, config, findings.trustChampion).map((gate) =>
+      findings.failDeltas && (gate.rule === "maxDrop" || gate.rule === "maxIncrease")
+        ? { ...gate, passed: false, reason: findings.failDeltas }
+        : gate,
     );
     const passed = gates.every((gate) => gate.passed);
     const judged: Report = { ...base, gates, passed, ...(override && !passed ? { override } : {}) };
@@ -50,6 +58,7 @@ export function judge(
       kind: "judged",
       report: judged,
       gatesFrom: `gates from \`modelgate.yml\` at base ${baseSha.slice(0, 7)}`,
+      notes: findings.notes,
     };
   } catch (error) {
     return {
@@ -57,6 +66,22 @@ export function judge(
       reason: `the gates could not be applied: ${escapeMarkdown(describeError(error).message, 1000)}`,
     };
   }
+}
+
+/**
+ * The one place the bot turns a report's evidence into gate results with the base branch's gates.
+ * Swap point for the evidence-based recomputation (issue 11): a report's own verdicts never count.
+ */
+export function recomputeGates(report: Report, config: Config, trustChampion: boolean): GateResult[] {
+  return evaluateGates(
+    config.gates,
+    {
+      metrics: report.metrics,
+      champion: trustChampion ? report.champion?.metrics : undefined,
+      tests: trustChampion ? report.deltas : {},
+    },
+    { significance: config.significance, task: report.task },
+  );
 }
 
 export function rejectArtifact(error: unknown): Verdict {
@@ -76,15 +101,19 @@ export function outcomeOf(verdict: Verdict): Outcome {
 
 export function renderComment(verdict: Verdict, sha: string): string {
   if (verdict.kind === "rejected") {
-    return `${REPORT_MARKER}\n### ❌ modelgate: no verdict for ${sha.slice(0, 7)}\n\nThe check failed because ${verdict.reason}.`;
+    const heading = verdict.title
+      ? `### ⚠️ modelgate: ${verdict.title} (${sha.slice(0, 7)})`
+      : `### ❌ modelgate: no verdict for ${sha.slice(0, 7)}`;
+    return `${REPORT_MARKER}\n${heading}\n\nThe check is not green because ${verdict.reason}.`;
   }
   const body = renderMarkdown(verdict.report, { maxChars: COMMENT_BUDGET });
   const note = `<sub>Commit ${sha.slice(0, 7)}; ${verdict.gatesFrom}.</sub>`;
-  return body.replace(REPORT_MARKER, `${REPORT_MARKER}\n${note}`);
+  const first = (verdict.notes ?? []).map((n) => `${n}\n\n`).join("");
+  return body.replace(REPORT_MARKER, `${REPORT_MARKER}\n${first}${note}`);
 }
 
 export function title(verdict: Verdict): string {
-  if (verdict.kind === "rejected") return "No verdict: the report could not be used";
+  if (verdict.kind === "rejected") return verdict.title ?? "No verdict: the report could not be used";
   const { gates, override } = verdict.report;
   const failed = gates.filter((gate) => !gate.passed).length;
   if (failed === 0) return gates.length ? `All ${gates.length} gates passed` : "Passed (no gates configured)";

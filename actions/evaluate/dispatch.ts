@@ -1,13 +1,6 @@
-import { mkdtemp, readFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { Octokit } from "octokit";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { ChampionRef } from "../../bot/commands.js";
-import type { LoadedConfig } from "../../core/config/index.js";
 import { UserError } from "../../core/errors.js";
-import type { Logger } from "../../core/ports.js";
-import { openRegistry, resolveChampion } from "../../core/registry/index.js";
 import type { Report } from "../../core/report/index.js";
 
 const DispatchEvent = z.object({
@@ -55,53 +48,4 @@ export async function dispatchedPullRequest(
     );
   }
   return { number: Number(inputs.pull_request), sha: inputs.sha, command: inputs.command ?? "retrain" };
-}
-
-/**
- * The `champion` input: a model folder, or a registry ref (a version like `v3`, or an alias) resolved in
- * the project's registry now, so a merge-queue run is judged against the champion of this moment. The
- * `champion` alias may be missing (the first model: only absolute gates apply, and the log says so);
- * any other ref must exist.
- */
-export async function championInput(
-  value: string | undefined,
-  loaded: LoadedConfig,
-  cwd: string,
-  logger: Logger,
-): Promise<{ dir: string; label?: string } | undefined> {
-  if (!value) return undefined;
-  const folder = path.resolve(cwd, value);
-  if (
-    await stat(folder).then(
-      (s) => s.isDirectory(),
-      () => false,
-    )
-  )
-    return { dir: folder };
-  const ref = ChampionRef.safeParse(value);
-  if (!ref.success) {
-    throw new UserError(`'${value.slice(0, 80)}' is neither a model folder nor a registry version or alias`, {
-      field: "with.champion",
-    });
-  }
-  const token = process.env.GITHUB_TOKEN;
-  const store = openRegistry(loaded.config.registry, {
-    root: loaded.root,
-    octokit: token
-      ? new Octokit({
-          auth: token,
-          baseUrl: (process.env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, ""),
-        })
-      : undefined,
-    repository: process.env.GITHUB_REPOSITORY,
-  });
-  const name = loaded.config.name;
-  if (ref.data === "champion" && (await resolveChampion(store, name)) === undefined) {
-    logger.warning(`no champion registered for '${name}': only absolute gates (min, max) apply`);
-    return undefined;
-  }
-  const version = (await store.get(name, ref.data)).version;
-  const dir = await store.download(name, String(version), await mkdtemp(path.join(tmpdir(), "mg-champion-")));
-  logger.info(`champion: ${name} v${version} (${ref.data})`);
-  return { dir, label: `v${version}` };
 }

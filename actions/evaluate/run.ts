@@ -6,8 +6,9 @@ import { z } from "zod";
 import { evaluateProject, writeReport } from "../../core/pipeline/evaluate.js";
 import { renderMarkdown } from "../../core/report/index.js";
 import { projectContext } from "../project.js";
+import { actionBaseline } from "../registry.js";
 import { actionsLogger, failUnless, input, optionalString } from "../runtime.js";
-import { championInput, dispatchedPullRequest } from "./dispatch.js";
+import { dispatchedPullRequest } from "./dispatch.js";
 
 export const REPORT_ARTIFACT = "modelgate-report";
 
@@ -20,12 +21,13 @@ export async function evaluateAction(): Promise<number> {
   const { cwd, loaded, store, git } = await projectContext();
   const model = input("model", z.string({ message: "required: the folder the train step wrote" }).min(1));
   const pullRequest = await dispatchedPullRequest(process.env, git?.commit);
-  const champion = await championInput(input("champion", optionalString), loaded, cwd, actionsLogger);
+  const champion = await actionBaseline(loaded, cwd);
   const { report } = await evaluateProject(loaded, {
     cwd,
     modelDir: path.resolve(cwd, model),
-    championDir: champion?.dir,
-    championLabel: champion?.label,
+    championDir: champion.dir,
+    championLabel: champion.label,
+    baseline: champion.baseline,
     data: input("data", optionalString),
     logger: actionsLogger,
     store,

@@ -43,10 +43,11 @@ export const evaluateCommand: Command = {
   name: "evaluate",
   summary:
     "score a model, compare it with the champion on the same rows, apply the gates; exit 1 when one fails",
-  usage: "evaluate --model DIR [--champion DIR] [--data F] [--out F]",
+  usage: "evaluate --model DIR [--champion DIR|none] [--data F] [--out F]",
   details: [
     "--out F writes the report JSON to F and report.md/report.html beside it.",
-    "Without --champion the registry's champion alias is the baseline; without one, only absolute gates (min, max) apply.",
+    "Without --champion the registry's champion alias is the baseline (downloaded, sha256-checked); without one",
+    "the report says 'First model: no comparison'. --champion none compares with nothing: only min/max gates apply.",
   ],
   flags: {
     model: { type: "string" },
@@ -61,16 +62,13 @@ export const evaluateCommand: Command = {
       throw new UserError("missing --model DIR (a folder written by 'modelgate train')", {
         field: "--model",
       });
-    const championFlag = stringFlag(flags, "champion");
-    // Without --champion the registry's champion alias is the baseline, when there is one.
-    const champion = championFlag
-      ? { dir: path.resolve(ctx.io.cwd, championFlag), label: undefined }
-      : await championFor(ctx, loaded);
+    const champion = await championFor(ctx, loaded, stringFlag(flags, "champion"));
     const { report } = await evaluateProject(loaded, {
       cwd: ctx.io.cwd,
       modelDir: path.resolve(ctx.io.cwd, modelDir),
-      championDir: champion?.dir,
-      championLabel: champion?.label,
+      championDir: champion.dir,
+      championLabel: champion.label,
+      baseline: champion.baseline,
       data: stringFlag(flags, "data"),
       logger: ctx.logger,
       store: new RunStore(storeRoot(loaded)),

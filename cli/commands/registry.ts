@@ -8,7 +8,12 @@ import { printJson, projectConfig, requirePositional, stringFlag } from "../comm
 import type { Command, Context, Flags } from "../context.js";
 
 const GitHubEnv = z.object({
-  GITHUB_TOKEN: z.string().min(1, "set GITHUB_TOKEN to a token that may write the repository's contents"),
+  GITHUB_TOKEN: z
+    .string()
+    .min(
+      1,
+      "set GITHUB_TOKEN to a token that may read the repository's contents (and write them for register, promote, rollback)",
+    ),
   GITHUB_REPOSITORY: z.string().optional(),
   GITHUB_API_URL: z.url().default("https://api.github.com"),
   GITHUB_ACTOR: z.string().optional(),

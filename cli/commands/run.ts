@@ -39,20 +39,21 @@ export const runCommand: Command = {
     const store = new RunStore(storeRoot(loaded));
     const git = await gitInfo(loaded.root);
     const trained = await trainProject(loaded, { cwd: ctx.io.cwd, logger: ctx.logger, store, git });
-    const champion = await championFor(ctx, loaded);
+    const champion = await championFor(ctx, loaded, undefined);
     const { report } = await ctx.logger.group("evaluate", () =>
       evaluateProject(loaded, {
         cwd: ctx.io.cwd,
         modelDir: trained.dir,
-        championDir: champion?.dir,
-        championLabel: champion?.label,
+        championDir: champion.dir,
+        championLabel: champion.label,
+        baseline: champion.baseline,
         logger: ctx.logger,
         store,
         git,
       }),
     );
     const files = await writeReport(path.join(path.dirname(trained.dir), "report.json"), report);
-    const registered = await register(ctx, loaded, trained.dir, report.passed, champion === undefined);
+    const registered = await register(ctx, loaded, trained.dir, report.passed, champion.dir === undefined);
     if (ctx.json) printJson(ctx, { model: trained.dir, registered, report: files, result: report });
     else {
       const rel = (f: string) => path.relative(ctx.io.cwd, f);

@@ -108,12 +108,25 @@ export const RegistryConfig = z.strictObject({
 export const GithubConfig = z.strictObject({
   workflows: z
     .strictObject({
+      evaluate: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]{1,200}$/, "a workflow file name, e.g. modelgate.yml")
+        .default("modelgate.yml")
+        .describe(
+          "the pull-request workflow whose modelgate-report the bot judges (file under .github/workflows/); runs of any other workflow are ignored",
+        ),
       retrain: z.string().default("modelgate.yml"),
       drift: z.string().default("modelgate-drift.yml"),
       publish: z.string().default("modelgate-release.yml"),
       tune: z.string().default("modelgate-sweep.yml"),
     })
     .prefault({}),
+  testDataChange: z
+    .enum(["accept", "note"])
+    .default("accept")
+    .describe(
+      "when a pull request's test data differs from the champion's: accept = delta gates fail until a maintainer accepts; note = only said first in the comment",
+    ),
 });
 
 const Range = z.strictObject({

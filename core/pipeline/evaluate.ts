@@ -15,6 +15,7 @@ import {
 } from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { type Report, renderHtml, renderMarkdown } from "../report/index.js";
+import type { Baseline } from "../report/schema.js";
 import { RunStore } from "../tracking/index.js";
 import { RunRecord } from "../tracking/schema.js";
 import { type DataPartInfo, loadProjectData, loadTable } from "./dataset.js";
@@ -25,6 +26,8 @@ export interface EvaluateProjectOptions {
   championDir?: string;
   /** Champion's name in messages and the report (a registry version, or the folder). */
   championLabel?: string | number;
+  /** What the champion is (registry version and file hashes, a folder, first model, none): see resolveBaseline. */
+  baseline?: Baseline;
   /** Evaluate on this data instead of the project's test rows. */
   data?: string;
   logger: Logger;
@@ -117,6 +120,7 @@ export async function evaluateProject(
           },
         }
       : {}),
+    ...(options.baseline ? { baseline: options.baseline } : {}),
     deltas: Object.fromEntries(
       Object.entries(comparison.deltas)
         .filter(([, d]) => Number.isFinite(d.delta) && d.ci.every(Number.isFinite))

@@ -7,6 +7,15 @@ import { githubStore } from "./github.js";
 import { LocalStore } from "./local.js";
 import type { RegistryStore } from "./store.js";
 
+export {
+  type BaselineChoice,
+  baselineChoice,
+  ChampionRef,
+  NO_CHAMPION,
+  type ResolvedBaseline,
+  resolveBaseline,
+  resolveChampion,
+} from "./champion.js";
 export type { GitHubClient } from "./git-data.js";
 export { DEFAULT_BRANCH, GitHubStore, type GitHubStoreOptions, githubStore } from "./github.js";
 export { lineageFromModelDir } from "./lineage.js";
@@ -38,14 +47,4 @@ export function openRegistry(config: z.input<typeof RegistryConfig>, ports: Regi
     });
   }
   return githubStore({ octokit: ports.octokit, owner: match[1]!, repo: match[2]! });
-}
-
-/** The version the `champion` alias points at, or undefined when the model or the alias is missing. */
-export async function resolveChampion(store: RegistryStore, name: string): Promise<number | undefined> {
-  try {
-    return (await store.aliases(name)).champion;
-  } catch (error) {
-    if (error instanceof UserError && error.location.field === "name") return undefined;
-    throw error;
-  }
 }

@@ -88,7 +88,14 @@ function metrics(report: Report): string {
   });
   const head = champion ? ["Metric", "Champion", "Challenger", "Δ", "95% CI", "p"] : ["Metric", "Challenger"];
   const version = report.champion?.version;
-  const caption = version === undefined ? undefined : `Champion: version ${esc(String(version), NAME)}`;
+  const caption =
+    version !== undefined
+      ? `Champion: version ${esc(String(version), NAME)}`
+      : !champion && report.baseline?.kind === "first"
+        ? "First model: no comparison (the registry has no champion yet)."
+        : !champion && report.baseline?.kind === "none"
+          ? "No comparison (champion: none)."
+          : undefined;
   return section("metrics", "Metrics", table(head, rows, caption), figure(metricBarsSvg(report)));
 }
 

@@ -65,9 +65,10 @@ export function metricsTable(report: Report): string {
     `${esc(name, SHOWN_NAME)}${name === report.primaryMetric ? " (primary)" : ""}`;
   const names = metricNames(report);
   if (!champion) {
-    return table(
-      [["Metric", "Challenger"], ...names.map((n) => [label(n), value(report.metrics, n)])],
-      ["l", "r"],
+    const said = noComparison(report);
+    return (
+      (said ? `${said}\n\n` : "") +
+      table([["Metric", "Challenger"], ...names.map((n) => [label(n), value(report.metrics, n)])], ["l", "r"])
     );
   }
   const rows = names.map((name) => {
@@ -85,6 +86,18 @@ export function metricsTable(report: Report): string {
   const version = report.champion?.version;
   const caption = version === undefined ? "" : `\n\nChampion: version ${esc(String(version), SHOWN_NAME)}`;
   return table([head, ...rows], ["l", "r", "r", "r", "r", "r"]) + caption;
+}
+
+/** Nothing to compare is said out loud, never left to an empty column. */
+function noComparison(report: Report): string {
+  switch (report.baseline?.kind) {
+    case "first":
+      return "**First model: no comparison.** The registry has no champion yet; only absolute gates (min, max) apply.";
+    case "none":
+      return "**No comparison** (`champion: none`): only absolute gates (min, max) apply.";
+    default:
+      return "";
+  }
 }
 
 export function gatesTable(report: Report): string {

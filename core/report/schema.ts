@@ -101,6 +101,29 @@ export const RunInfo = z.object({
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 
+const FileHash = z.object({
+  path: FilePath,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits"),
+});
+
+/**
+ * What the challenger was compared with: the registry's champion (version and file hashes, which the
+ * bot checks against the registry itself), a named folder, the first model (no champion yet), or
+ * nothing (`champion: none`).
+ */
+export const Baseline = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("registry"),
+    version: z.number().int().positive(),
+    files: z.array(FileHash).max(10_000),
+    testFingerprint: z.string().min(1).max(REPORT_LIMITS.name).optional(),
+  }),
+  z.object({ kind: z.literal("folder"), files: z.array(FileHash).max(10_000) }),
+  z.object({ kind: z.literal("first") }),
+  z.object({ kind: z.literal("none") }),
+]);
+export type Baseline = z.infer<typeof Baseline>;
+
 export const Override = z.object({
   by: Name.describe("the maintainer who accepted the regression"),
   reason: Text,
@@ -127,6 +150,7 @@ export const Report = z
         source: z.string().min(1).max(REPORT_LIMITS.path).optional(),
       })
       .optional(),
+    baseline: Baseline.optional().describe("what the challenger was compared with"),
     deltas: cappedRecord(Delta, REPORT_LIMITS.metrics),
     gates: z.array(GateResult).max(REPORT_LIMITS.gates),
     classes: z.array(Name).max(REPORT_LIMITS.classes).optional(),

@@ -60,7 +60,11 @@ describe("action inputs", () => {
       .filter((e) => e.isDirectory() && existsSync(path.join(repoRoot, "actions", e.name, "action.yml")))
       .map((e) => `actions/${e.name}/action.yml`);
 
-    expect(Object.keys(ACTIONS).filter((f) => f !== "action.yml").sort()).toEqual(folders.sort());
+    expect(
+      Object.keys(ACTIONS)
+        .filter((f) => f !== "action.yml")
+        .sort(),
+    ).toEqual(folders.sort());
   });
 
   it.each(Object.entries(ACTIONS))("%s declares exactly the inputs %s reads", async (actionFile, entry) => {

@@ -13,6 +13,7 @@ const COMMANDS: Record<keyof typeof COMMAND_ROLES, string> = {
   tune: "/modelgate tune trials=4",
   promote: "/modelgate promote",
   "accept-regression": "/modelgate accept-regression recall matters less for this release",
+  verify: "/modelgate verify",
 };
 
 describe("chat-ops", () => {

@@ -7,6 +7,7 @@ import { parseBotEnv } from "../../bot/env.js";
 import { type BotServer, type StartOptions, startBot, WEBHOOK_PATH } from "../../bot/server.js";
 import { type GitHubState, installGitHubState } from "../fake-github/github-state.js";
 import { startFakeGitHub } from "../fake-github/server.js";
+import { SAMPLE_CHAMPION_FILES } from "../report/fixtures.js";
 
 export const SECRET = "test-webhook-secret-0123456789";
 export const INSTALLATION = 77;
@@ -56,6 +57,7 @@ export async function startHarness(
     log: options.log ?? pino({ level: process.env.BOT_LOG ?? "silent" }),
     octokit: { retryAfterBaseValue: 1, pacing: false },
   });
+  seedChampion(gh, BASE);
   gh.pulls.set(1, {
     number: 1,
     state: "open",
@@ -73,6 +75,25 @@ export async function startHarness(
   };
 }
 
+/**
+ * The local registry's champion as committed at `sha` (what the bot reads through the contents API):
+ * v3 of churn with sampleReport's champion files.
+ */
+export function seedChampion(gh: GitHubState, sha: string, files = SAMPLE_CHAMPION_FILES): void {
+  const root = ".modelgate/models/churn";
+  gh.files.set(`${sha}:${root}/aliases.json`, JSON.stringify({ aliases: { champion: 3 }, history: [] }));
+  gh.files.set(
+    `${sha}:${root}/versions/3/version.json`,
+    JSON.stringify({
+      name: "churn",
+      version: 3,
+      createdAt: "2024-04-01T00:00:00.000Z",
+      metrics: {},
+      files: files.map((f) => ({ ...f, size: 1 })),
+    }),
+  );
+}
+
 type Example = { name: string; examples: Record<string, unknown>[] };
 /** Real payloads are deep; tests patch a few fields by path, where a precise type would only get in the way. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -85,6 +106,10 @@ export function example(event: string, action: string, index = 0): Payload {
   const chosen = matching[index];
   if (!chosen) throw new Error(`no example ${event}.${action} #${index}`);
   const copy = structuredClone(chosen) as Payload;
+  if (event === "workflow_run") {
+    // The run of the evaluation workflow the bot trusts (github.workflows.evaluate) on a pull request.
+    Object.assign(copy.workflow_run, { path: ".github/workflows/modelgate.yml", event: "pull_request" });
+  }
   // Deliveries to an app always name the installation; some examples were recorded from repository hooks.
   copy.installation = { id: INSTALLATION, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNzc=" };
   return copy;

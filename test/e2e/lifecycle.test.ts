@@ -112,6 +112,8 @@ describe("lifecycle of examples/churn: pull request, report, promote, publish, s
         GITHUB_SERVER_URL: "https://github.com",
         GITHUB_SHA: ws.head,
         GITHUB_RUN_ID: String(RUN),
+        // evaluate reads the champion from the github registry store (none yet: "First model").
+        ...jobEnv(),
       },
     };
 

@@ -56,6 +56,10 @@ export interface GitHubState {
   /** The issue events of pull requests (e.g. head_ref_force_pushed), oldest first as GitHub lists them. */
   issueEvents: { issue: number; event: string; created_at: string }[];
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
+  /** Pull request number -> the paths it changes (default none). */
+  pullFiles: Map<number, string[]>;
+  /** Workflow run id -> its workflow file, event and branch (default the evaluation workflow on a pull request). */
+  runs: Map<number, { path: string; event: string; head_branch: string | null }>;
   /** Answers the next `times` matching requests with `response` instead of the model. */
   fail(method: string, path: RegExp, response: FakeResponse, times?: number): void;
   /** Matching requests wait until the returned function is called. */
@@ -91,6 +95,8 @@ export function installGitHubState(
     checkSuites: new Map(),
     issueEvents: [],
     dispatches: [],
+    pullFiles: new Map(),
+    runs: new Map(),
     fail: (method, path, response, times = 1) => faults.push({ method, path, response, times }),
     hold: (method, path) => {
       let release = () => {};
@@ -139,6 +145,31 @@ export function installGitHubState(
   route("GET", "/repos/:owner/:repo/pulls/:number", (req) => {
     const pull = state.pulls.get(Number(req.params.number));
     return pull ? { body: pull } : { status: 404, body: { message: "Not Found" } };
+  });
+  route("GET", "/repos/:owner/:repo/pulls/:number/files", (req) =>
+    page(
+      req,
+      (state.pullFiles.get(Number(req.params.number)) ?? []).map((filename) => ({
+        sha: "0".repeat(40),
+        filename,
+        status: "modified",
+        additions: 1,
+        deletions: 0,
+        changes: 1,
+        blob_url: `https://github.com/o/r/blob/0/${filename}`,
+        raw_url: `https://github.com/o/r/raw/0/${filename}`,
+        contents_url: `https://api.github.com/repos/o/r/contents/${filename}`,
+      })),
+    ),
+  );
+  route("GET", "/repos/:owner/:repo/actions/runs/:id", (req) => {
+    const id = Number(req.params.id);
+    const facts = state.runs.get(id) ?? {
+      path: ".github/workflows/modelgate.yml",
+      event: "pull_request",
+      head_branch: "feature",
+    };
+    return { body: { id, ...facts } };
   });
   route("GET", "/repos/:owner/:repo/pulls", (req) => {
     const head = req.query.get("head");

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { OpenApiChecker } from "./openapi.js";
 
 /**
  * A local stand-in for api.github.com over real HTTP. Tests register routes for the endpoints a
@@ -54,7 +55,16 @@ export interface FakeGitHub {
   unmatched(): RecordedRequest[];
   /** Routes registered but never called (optional ones excluded). */
   unused(): string[];
+  /** Requests and answers that GitHub's OpenAPI description refuses (with `openapi` only). */
+  violations: string[];
   close(): Promise<void>;
+}
+
+export interface FakeOptions {
+  /** Holds every request and answer to GitHub's OpenAPI description (test/fake-github/openapi.ts). */
+  openapi?: OpenApiChecker;
+  /** Paths GitHub's description has no say on (blob storage behind a redirect). */
+  exempt?: (path: string) => boolean;
 }
 
 function compile(pattern: string): { regex: RegExp; keys: string[] } {
@@ -71,9 +81,12 @@ function compile(pattern: string): { regex: RegExp; keys: string[] } {
   return { regex: new RegExp(`^${source}$`), keys };
 }
 
-export async function startFakeGitHub(): Promise<FakeGitHub> {
+export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGitHub> {
   const routes: Route[] = [];
   const requests: RecordedRequest[] = [];
+  const violations: string[] = [];
+  const checker = options.openapi;
+  const checked = (path: string) => checker !== undefined && !options.exempt?.(path);
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -91,6 +104,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     const record: RecordedRequest = { method, path, search: url.search, body, matched: false };
     requests.push(record);
+    // uploads.github.com serves the release-asset upload under the API's own path.
+    const apiPath = path.replace(/^\/uploads(?=\/repos\/)/, "");
+    if (checked(path)) violations.push(...checker!.checkRequest(method, apiPath, url.searchParams, body));
     for (const route of routes) {
       if (route.method !== method) continue;
       const match = route.pattern.exec(path);
@@ -108,7 +124,13 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           body,
           raw,
         });
-        send(res, reply.status ?? 200, reply.body, reply.headers);
+        const status = reply.status ?? 200;
+        let answer = reply.body;
+        if (checked(path)) {
+          answer = checker!.complete(method, apiPath, status, answer);
+          violations.push(...checker!.checkResponse(method, apiPath, status, answer));
+        }
+        send(res, status, answer, reply.headers);
       } catch (error) {
         send(res, 500, {
           message: `fake handler failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -125,6 +147,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
+    violations,
     route(method, pattern, handler, options = {}) {
       const { regex, keys } = compile(pattern);
       routes.push({

@@ -74,6 +74,25 @@ describe("train and evaluate through the CLI", () => {
     expect(JSON.parse(a.stdout).metrics).toEqual(JSON.parse(b.stdout).metrics);
   });
 
+  test("the CLI's baseline: the registry's champion by default, a folder, or --champion none", async () => {
+    const first = await cli(["evaluate", "--model", "champion", "--json"], dir);
+    await cli(["registry", "register", "champion"], dir);
+    await cli(["registry", "promote", "toy", "1"], dir);
+    const registry = await cli(["evaluate", "--model", "again", "--json"], dir);
+    const none = await cli(["evaluate", "--model", "again", "--champion", "none", "--json"], dir);
+    const folder = await cli(["evaluate", "--model", "again", "--champion", "champion", "--json"], dir);
+
+    expect(JSON.parse(first.stdout).baseline).toEqual({ kind: "first" });
+    expect(JSON.parse(registry.stdout)).toMatchObject({
+      baseline: { kind: "registry", version: 1 },
+      champion: { version: "v1" },
+    });
+    expect(JSON.parse(none.stdout)).toMatchObject({ baseline: { kind: "none" } });
+    expect(JSON.parse(none.stdout).champion).toBeUndefined();
+    const [fromRegistry, fromFolder] = [registry, folder].map((r) => JSON.parse(r.stdout).baseline.files);
+    expect(fromRegistry).toEqual(fromFolder);
+  });
+
   test("an equal challenger passes; the JSON has the contract's shape", async () => {
     const result = await cli(["evaluate", "--model", "champion", "--champion", "champion", "--json"], dir);
 

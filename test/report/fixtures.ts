@@ -1,5 +1,11 @@
 import type { Report } from "../../core/report/schema.js";
 
+/** The files of the registry champion (v3) sampleReport compared with; test/bot/helpers.ts registers it. */
+export const SAMPLE_CHAMPION_FILES = [
+  { path: "model.json", sha256: "1".repeat(64) },
+  { path: "weights.bin", sha256: "2".repeat(64) },
+] as const;
+
 /**
  * A complete, valid report of a three-class model whose challenger fails one gate.
  * `overrides` replaces top-level fields, so tests state only what they are about.
@@ -17,6 +23,7 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
       version: "v3",
       source: "registry",
     },
+    baseline: { kind: "registry", version: 3, files: [...SAMPLE_CHAMPION_FILES] },
     deltas: {
       accuracy: { delta: 0.0072, ci: [-0.0031, 0.0175], pValue: 0.17 },
       f1_macro: { delta: -0.0191, ci: [-0.0302, -0.008], pValue: 0.0031 },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderHtml } from "../../core/report/html.js";
 import { REPORT_MARKER, renderMarkdown } from "../../core/report/markdown.js";
 import { manyClassReport, sampleReport } from "./fixtures.js";
 
@@ -11,6 +12,18 @@ describe("renderMarkdown", () => {
     const [marker, , verdict] = lines(markdown);
     expect(marker).toBe(REPORT_MARKER);
     expect(verdict).toBe("### ❌ modelgate: churn failed 1 of 2 gates: f1&#95;macro (drop at most 0.01)");
+  });
+
+  it("says out loud when there is nothing to compare: first model, or champion: none", () => {
+    const { champion: _champion, ...alone } = sampleReport({ deltas: {} });
+
+    const first = renderMarkdown({ ...alone, baseline: { kind: "first" } });
+    const none = renderMarkdown({ ...alone, baseline: { kind: "none" } });
+
+    expect(first).toContain("**First model: no comparison.**");
+    expect(none).toContain("**No comparison** (`champion: none`)");
+    expect(renderMarkdown(sampleReport())).not.toContain("no comparison");
+    expect(renderHtml({ ...alone, baseline: { kind: "first" } })).toContain("First model: no comparison");
   });
 
   it("says passed when every gate passed", () => {
