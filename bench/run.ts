@@ -1,6 +1,7 @@
 import { benchBot } from "./bot.js";
 import { benchDefaults } from "./defaults.js";
 import { benchDrift } from "./drift.js";
+import { benchGate } from "./gate.js";
 import { benchServe } from "./serve.js";
 import { benchTrain } from "./train.js";
 import { benchTune } from "./tune.js";
@@ -15,6 +16,7 @@ const all: Record<string, () => Promise<void>> = {
   bot: benchBot,
   tune: benchTune,
   defaults: benchDefaults,
+  gate: benchGate,
 };
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {

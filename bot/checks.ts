@@ -129,7 +129,7 @@ function annotations(verdict: Verdict) {
       start_line: 1,
       end_line: 1,
       annotation_level: "failure" as const,
-      title: `gate ${gate.metric}`.slice(0, 255),
+      title: `gate ${gate.metric}${gate.outcome === "inconclusive" ? " inconclusive" : ""}`.slice(0, 255),
       message: gate.reason.slice(0, 64_000),
     }));
 }
@@ -174,7 +174,8 @@ export async function completeCheck(
     completed_at: new Date().toISOString(),
     external_id: markOf(runId),
     output: { ...output, annotations: batches[0] ?? [] },
-    actions: outcome === "failed" ? [ACCEPT_ACTION] : [],
+    // An inconclusive gate blocks like a failure, and is accepted the same way.
+    actions: outcome === "failed" || outcome === "inconclusive" ? [ACCEPT_ACTION] : [],
   };
   const existing = await findCheckRun(gh, repo, sha, target.owner);
   let id: number;

@@ -1,6 +1,6 @@
 import type { Config } from "../core/config/index.js";
 import { describeError } from "../core/errors.js";
-import { evaluateGates } from "../core/gate/index.js";
+import { judgeReport, verdictOf } from "../core/gate/index.js";
 import {
   escapeMarkdown,
   type Override,
@@ -8,7 +8,7 @@ import {
   type Report,
   renderMarkdown,
 } from "../core/report/index.js";
-import type { GateResult } from "../core/report/schema.js";
+import { boundsOf } from "../core/stats/index.js";
 import type { Findings } from "./trust.js";
 
 /** What the bot concluded about one report for one pull request. */
@@ -39,7 +39,7 @@ export function judge(
     ? { ...report, override: undefined }
     : { ...unclaimed, deltas: {}, override: undefined };
   if (!config) {
-    const judged = { ...base, gates: [], passed: true };
+    const judged: Report = { ...base, gates: [], passed: true, outcome: "passed" };
     return {
       kind: "judged",
       report: judged,
@@ -49,11 +49,20 @@ export function judge(
   try {
     const gates = recomputeGates(report, config, findings.trustChampion).map((gate) =>
       findings.failDeltas && (gate.rule === "maxDrop" || gate.rule === "maxIncrease")
-        ? { ...gate, passed: false, reason: findings.failDeltas }
+        ? { ...gate, passed: false, outcome: "fail" as const, reason: findings.failDeltas }
         : gate,
     );
-    const passed = gates.every((gate) => gate.passed);
-    const judged: Report = { ...base, gates, passed, ...(override && !passed ? { override } : {}) };
+    const outcome = verdictOf(gates);
+    const passed = outcome === "passed";
+    const judged: Report = {
+      ...base,
+      gates,
+      outcome,
+      passed,
+      significance: config.significance,
+      deltas: findings.trustChampion ? rebound(report, config.significance) : {},
+      ...(override && !passed ? { override } : {}),
+    };
     return {
       kind: "judged",
       report: judged,
@@ -72,16 +81,17 @@ export function judge(
  * The one place the bot turns a report's evidence into gate results with the base branch's gates.
  * Swap point for the evidence-based recomputation (issue 11): a report's own verdicts never count.
  */
-export function recomputeGates(report: Report, config: Config, trustChampion: boolean): GateResult[] {
-  return evaluateGates(
-    config.gates,
-    {
-      metrics: report.metrics,
-      champion: trustChampion ? report.champion?.metrics : undefined,
-      tests: trustChampion ? report.deltas : {},
-    },
-    { significance: config.significance, task: report.task },
-  );
+/**
+ * The gates re-judged from the report's raw evidence with the base branch's gates (core/gate/judge.ts):
+ * a champion the registry does not vouch for is judged as no champion at all.
+ */
+export function recomputeGates(
+  report: Report,
+  config: Config,
+  trustChampion: boolean,
+): ReturnType<typeof judgeReport>["gates"] {
+  const evidence = trustChampion ? report : { ...report, champion: undefined, deltas: {} };
+  return judgeReport(evidence, config).gates;
 }
 
 export function rejectArtifact(error: unknown): Verdict {
@@ -91,12 +101,28 @@ export function rejectArtifact(error: unknown): Verdict {
   };
 }
 
-export type Outcome = "passed" | "failed" | "accepted" | "rejected";
+/** The intervals shown beside the metrics, recomputed from the evidence at the base branch's level. */
+function rebound(report: Report, significance: number): Report["deltas"] {
+  // Without a prototype, like the parsed report's records: a metric named `constructor` is just a name.
+  return Object.assign(
+    Object.create(null) as Report["deltas"],
+    Object.fromEntries(
+      Object.entries(report.deltas).map(([name, d]) => {
+        if (!d.evidence) return [name, d];
+        const { lower, upper } = boundsOf(d.evidence, significance);
+        return [name, { ...d, ci: [lower, upper] as [number, number] }];
+      }),
+    ),
+  );
+}
+
+export type Outcome = "passed" | "failed" | "inconclusive" | "accepted" | "rejected";
 
 export function outcomeOf(verdict: Verdict): Outcome {
   if (verdict.kind === "rejected") return "rejected";
   if (verdict.report.passed) return "passed";
-  return verdict.report.override ? "accepted" : "failed";
+  if (verdict.report.override) return "accepted";
+  return verdict.report.outcome === "inconclusive" ? "inconclusive" : "failed";
 }
 
 export function renderComment(verdict: Verdict, sha: string): string {
@@ -115,8 +141,16 @@ export function renderComment(verdict: Verdict, sha: string): string {
 export function title(verdict: Verdict): string {
   if (verdict.kind === "rejected") return verdict.title ?? "No verdict: the report could not be used";
   const { gates, override } = verdict.report;
-  const failed = gates.filter((gate) => !gate.passed).length;
-  if (failed === 0) return gates.length ? `All ${gates.length} gates passed` : "Passed (no gates configured)";
-  const summary = `${failed} of ${gates.length} gates failed`;
+  const blocking = gates.filter((gate) => !gate.passed);
+  if (blocking.length === 0) {
+    return gates.length ? `All ${gates.length} gates passed` : "Passed (no gates configured)";
+  }
+  const failed = blocking.filter((gate) => gate.outcome !== "inconclusive").length;
+  const unsure = blocking.length - failed;
+  const parts = [
+    ...(failed ? [`${failed} of ${gates.length} gates failed`] : []),
+    ...(unsure ? [`${unsure} of ${gates.length} gates inconclusive`] : []),
+  ];
+  const summary = failed ? parts.join(", ") : `Inconclusive: ${parts.join(", ")}`;
   return override ? `Regression accepted by ${override.by}: ${summary}` : summary;
 }

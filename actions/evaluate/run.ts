@@ -51,11 +51,14 @@ export async function evaluateAction(): Promise<number> {
     core.setOutput("artifact-id", String(uploaded.id ?? ""));
   }
   core.setOutput("passed", String(report.passed));
+  core.setOutput("outcome", report.outcome ?? (report.passed ? "passed" : "failed"));
   core.setOutput("report", files.json);
   core.setOutput("metrics", JSON.stringify(report.metrics));
   if (!report.passed) {
     const failed = report.gates.filter((g) => !g.passed).map((g) => `${g.metric} ${g.rule}: ${g.reason}`);
-    core.setFailed(`gate failed: ${failed.join("; ")}`);
+    core.setFailed(
+      `gate ${report.outcome === "inconclusive" ? "inconclusive" : "failed"}: ${failed.join("; ")}`,
+    );
   }
   return failUnless(report.passed);
 }

@@ -116,14 +116,16 @@ async function writeReportFiles(ctx: Context, out: string, report: Parameters<ty
 
 export function verdictLine(report: {
   passed: boolean;
+  outcome?: "passed" | "failed" | "inconclusive";
   gates: Array<{ passed: boolean; metric: string; reason: string }>;
   metrics: Record<string, number>;
   primaryMetric: string;
 }): string {
   const primary = report.metrics[report.primaryMetric];
-  const failed = report.gates.filter((g) => !g.passed);
+  const blocking = report.gates.filter((g) => !g.passed);
+  const word = report.outcome === "inconclusive" ? "inconclusive" : "failed";
   const head = report.passed
     ? "✓ gate passed"
-    : `✗ gate failed: ${failed.map((g) => `${g.metric} (${g.reason})`).join("; ")}`;
+    : `✗ gate ${word}: ${blocking.map((g) => `${g.metric} (${g.reason})`).join("; ")}`;
   return `${head}; ${report.primaryMetric} = ${primary === undefined ? "n/a" : primary.toFixed(4)}\n`;
 }

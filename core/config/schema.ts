@@ -65,12 +65,17 @@ export const MetricsConfig = z.strictObject({
   primary: z.string().min(1).optional().describe("default: f1_macro for classification, rmse for regression"),
 });
 
+export const OnInconclusive = z
+  .enum(["fail", "pass"])
+  .describe("what an inconclusive maxDrop/maxIncrease gate does to the merge: fail (block) or pass");
+export type OnInconclusive = z.infer<typeof OnInconclusive>;
+
 const GateBase = { metric: z.string().min(1) };
 export const Gate = z.union([
   z.strictObject({ ...GateBase, min: z.number() }),
   z.strictObject({ ...GateBase, max: z.number() }),
-  z.strictObject({ ...GateBase, maxDrop: z.number().min(0) }),
-  z.strictObject({ ...GateBase, maxIncrease: z.number().min(0) }),
+  z.strictObject({ ...GateBase, maxDrop: z.number().min(0), onInconclusive: OnInconclusive.optional() }),
+  z.strictObject({ ...GateBase, maxIncrease: z.number().min(0), onInconclusive: OnInconclusive.optional() }),
 ]);
 export type Gate = z.infer<typeof Gate>;
 
@@ -161,7 +166,8 @@ export const Config = z.strictObject({
     .gt(0)
     .lt(1)
     .default(0.05)
-    .describe("a drop only fails a gate when significant at this level"),
+    .describe("one-sided level of the maxDrop/maxIncrease bounds (0.05: 95% confidence)"),
+  onInconclusive: OnInconclusive.default("fail"),
   drift: DriftConfig.prefault({}),
   registry: RegistryConfig.prefault({}),
   github: GithubConfig.prefault({}),

@@ -1,23 +1,32 @@
-import type { Gate } from "../config/schema.js";
+import type { Gate, OnInconclusive } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { checkData, computeAll, metricsFor, predicted } from "../metrics/index.js";
 import type { ClassificationData, DataFor, MetricValues, RegressionData, Task } from "../metrics/schema.js";
 import { pairedBootstrapAll } from "../stats/bootstrap.js";
-import { mcnemar } from "../stats/mcnemar.js";
-import { checkGates, evaluateGates } from "./evaluate.js";
+import type { PairedCounts } from "../stats/schema.js";
+import { checkGates, evaluateGates, verdictOf } from "./evaluate.js";
 import type { Comparison, MetricTest } from "./schema.js";
 
 export interface CompareOptions {
   significance: number;
-  /** Same seed, same data => the same intervals, p-values and verdict. */
+  onInconclusive?: OnInconclusive;
+  /** Same seed, same data => the same evidence and verdict. */
   seed: number;
   resamples?: number;
-  confidence?: number;
+  /** Only these metrics are scored and tested (default: every metric); the simulations use it. */
+  only?: readonly string[];
 }
 
-function correctness(data: ClassificationData): Uint8Array {
-  const pred = predicted(data);
-  return Uint8Array.from(data.labels, (label, i) => (label === pred[i] ? 1 : 0));
+/** Accuracy's evidence: the rows only one model got right. */
+function pairedCounts(challenger: ClassificationData, champion: ClassificationData): PairedCounts {
+  const [a, b] = [predicted(challenger), predicted(champion)];
+  let challengerOnly = 0;
+  let championOnly = 0;
+  challenger.labels.forEach((label, i) => {
+    if (a[i] === label && b[i] !== label) challengerOnly += 1;
+    else if (a[i] !== label && b[i] === label) championOnly += 1;
+  });
+  return { kind: "paired", n: challenger.labels.length, challengerOnly, championOnly };
 }
 
 /**
@@ -51,21 +60,22 @@ function pairedTests<T extends Task>(
   defined: (name: string) => boolean,
   options: CompareOptions,
 ): Record<string, MetricTest> {
-  const bootstrap = { seed: options.seed, resamples: options.resamples, confidence: options.confidence };
-  const mcnemarP =
-    task === "classification"
-      ? mcnemar(correctness(challenger as ClassificationData), correctness(champion as ClassificationData))
-          .pValue
-      : Number.NaN;
   const tested = metricsFor(task).filter((metric) => defined(metric.name));
-  const results = pairedBootstrapAll(tested, challenger, champion, bootstrap);
+  const bootstrapped = tested.filter((metric) => metric.pairedTest === "bootstrap");
+  const quantiles = pairedBootstrapAll(bootstrapped, challenger, champion, {
+    seed: options.seed,
+    resamples: options.resamples,
+  });
   const deltas: Record<string, MetricTest> = {};
   for (const metric of tested) {
-    const result = results[metric.name]!;
-    deltas[metric.name] =
-      metric.pairedTest === "mcnemar"
-        ? { ...result, pValue: mcnemarP, test: "mcnemar" }
-        : { ...result, test: "bootstrap" };
+    const delta = metric.compute(challenger) - metric.compute(champion);
+    if (metric.pairedTest === "score") {
+      const evidence = pairedCounts(challenger as ClassificationData, champion as ClassificationData);
+      deltas[metric.name] = { delta, evidence, test: "score" };
+      continue;
+    }
+    const evidence = quantiles[metric.name];
+    if (evidence) deltas[metric.name] = { delta, evidence, test: "bootstrap" };
   }
   return deltas;
 }
@@ -82,27 +92,28 @@ export function compareModels<T extends Task>(
   options: CompareOptions,
 ): Comparison {
   checkGates(gates, task);
-  const metrics = computeAll(task, challenger);
+  const metrics = computeAll(task, challenger, options.only);
   let championMetrics: MetricValues | undefined;
   let deltas: Record<string, MetricTest> = {};
   if (champion) {
     checkData(task, champion);
     checkPaired(task, challenger, champion);
-    const values = computeAll(task, champion);
+    const values = computeAll(task, champion, options.only);
     championMetrics = values;
     deltas = pairedTests(task, challenger, champion, (name) => name in metrics && name in values, options);
   }
   const results = evaluateGates(
     gates,
     { metrics, champion: championMetrics, tests: deltas },
-    { significance: options.significance, task },
+    { significance: options.significance, task, onInconclusive: options.onInconclusive },
   );
-  const passed = results.every((gate) => gate.passed);
+  const outcome = verdictOf(results);
   return {
     metrics,
     ...(championMetrics ? { champion: { metrics: championMetrics } } : {}),
     deltas,
     gates: results,
-    passed,
+    outcome,
+    passed: outcome === "passed",
   };
 }

@@ -1,25 +1,32 @@
-import { classTotals } from "./confusion.js";
+import { confusionCounts, totalsOf } from "./confusion.js";
 import type { ClassificationMetric } from "./schema.js";
 
-export const accuracy: ClassificationMetric = {
-  name: "accuracy",
-  task: "classification",
-  direction: "max",
-  pairedTest: "mcnemar",
-  compute(data, index) {
-    const { tp, total } = classTotals(data, index);
+/** A metric of the confusion matrix alone: scored from counts, which is how the paired bootstrap runs it. */
+export function confusionMetric(
+  spec: Omit<ClassificationMetric, "compute" | "fromConfusion" | "task">,
+  fromConfusion: (counts: Float64Array, k: number) => number,
+): ClassificationMetric {
+  return {
+    ...spec,
+    task: "classification",
+    fromConfusion,
+    compute: (data, index) => fromConfusion(confusionCounts(data, index), data.classes.length),
+  };
+}
+
+export const accuracy = confusionMetric(
+  { name: "accuracy", direction: "max", pairedTest: "score" },
+  (counts, k) => {
+    const { tp, total } = totalsOf(counts, k);
     return total === 0 ? Number.NaN : tp.reduce((sum, hits) => sum + hits, 0) / total;
   },
-};
+);
 
 /** Mean recall over the classes present in the true labels (scikit-learn drops the others). */
-export const balancedAccuracy: ClassificationMetric = {
-  name: "balanced_accuracy",
-  task: "classification",
-  direction: "max",
-  pairedTest: "mcnemar",
-  compute(data, index) {
-    const { tp, support } = classTotals(data, index);
+export const balancedAccuracy = confusionMetric(
+  { name: "balanced_accuracy", direction: "max", pairedTest: "bootstrap" },
+  (counts, k) => {
+    const { tp, support } = totalsOf(counts, k);
     let sum = 0;
     let present = 0;
     support.forEach((count, c) => {
@@ -30,4 +37,4 @@ export const balancedAccuracy: ClassificationMetric = {
     });
     return present === 0 ? Number.NaN : sum / present;
   },
-};
+);

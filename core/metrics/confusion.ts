@@ -49,8 +49,11 @@ export interface ClassTotals {
 }
 
 export function classTotals(data: ClassificationData, index?: Int32Array): ClassTotals {
-  const k = data.classes.length;
-  const counts = confusionCounts(data, index);
+  return totalsOf(confusionCounts(data, index), data.classes.length);
+}
+
+/** Per-class totals of a k x k [true][predicted] count matrix. */
+export function totalsOf(counts: Float64Array, k: number): ClassTotals {
   const tp = new Float64Array(k);
   const support = new Float64Array(k);
   const predictedCount = new Float64Array(k);

@@ -54,11 +54,16 @@ export function getMetric<T extends Task>(task: T, name: string): MetricOf<T> | 
   return metricsFor(task).find((metric) => metric.name === name);
 }
 
-/** Every metric of the task; metrics undefined on this data (NaN, e.g. roc_auc with one class) are left out. */
-export function computeAll<T extends Task>(task: T, data: DataFor[T]): MetricValues {
+/** Every metric of the task (or those in `only`); metrics undefined on this data (NaN, e.g. roc_auc with one class) are left out. */
+export function computeAll<T extends Task>(
+  task: T,
+  data: DataFor[T],
+  only?: readonly string[],
+): MetricValues {
   checkData(task, data);
   const values: MetricValues = {};
   for (const metric of metricsFor(task)) {
+    if (only && !only.includes(metric.name)) continue;
     const value = metric.compute(data);
     if (Number.isFinite(value)) values[metric.name] = value;
   }

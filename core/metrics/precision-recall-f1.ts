@@ -1,5 +1,6 @@
-import { type ClassTotals, classTotals, ratio } from "./confusion.js";
-import type { ClassificationData, ClassificationMetric } from "./schema.js";
+import { confusionMetric } from "./accuracy.js";
+import { type ClassTotals, ratio, totalsOf } from "./confusion.js";
+import type { ClassificationMetric } from "./schema.js";
 
 type PerClassScore = (totals: ClassTotals, c: number) => number;
 
@@ -15,12 +16,12 @@ const scores: Record<"precision" | "recall" | "f1", PerClassScore> = {
  * A class absent from both (say, from a bootstrap resample) does not drag the macro mean to 0.
  */
 function macro(score: PerClassScore) {
-  return (data: ClassificationData, index?: Int32Array): number => {
-    const totals = classTotals(data, index);
+  return (counts: Float64Array, k: number): number => {
+    const totals = totalsOf(counts, k);
     if (totals.total === 0) return Number.NaN;
     let sum = 0;
     let labels = 0;
-    for (let c = 0; c < data.classes.length; c++) {
+    for (let c = 0; c < k; c++) {
       if (totals.support[c]! > 0 || totals.predictedCount[c]! > 0) {
         sum += score(totals, c);
         labels += 1;
@@ -32,11 +33,11 @@ function macro(score: PerClassScore) {
 
 /** Weighted by support, so classes only predicted (support 0) weigh nothing. */
 function weighted(score: PerClassScore) {
-  return (data: ClassificationData, index?: Int32Array): number => {
-    const totals = classTotals(data, index);
+  return (counts: Float64Array, k: number): number => {
+    const totals = totalsOf(counts, k);
     if (totals.total === 0) return Number.NaN;
     let sum = 0;
-    for (let c = 0; c < data.classes.length; c++) {
+    for (let c = 0; c < k; c++) {
       if (totals.support[c]! > 0) sum += totals.support[c]! * score(totals, c);
     }
     return sum / totals.total;
@@ -44,13 +45,10 @@ function weighted(score: PerClassScore) {
 }
 
 function family(kind: keyof typeof scores, average: "macro" | "weighted"): ClassificationMetric {
-  return {
-    name: `${kind}_${average}`,
-    task: "classification",
-    direction: "max",
-    pairedTest: "bootstrap",
-    compute: (average === "macro" ? macro : weighted)(scores[kind]),
-  };
+  return confusionMetric(
+    { name: `${kind}_${average}`, direction: "max", pairedTest: "bootstrap" },
+    (average === "macro" ? macro : weighted)(scores[kind]),
+  );
 }
 
 export const precisionMacro = family("precision", "macro");

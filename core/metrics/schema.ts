@@ -36,11 +36,13 @@ export interface MetricOf<T extends Task> {
   /** Whether higher ("max") or lower ("min") is better. */
   direction: "max" | "min";
   /**
-   * How a challenger-vs-champion difference is tested: McNemar's test on per-row correctness for
-   * accuracy-type metrics, the paired bootstrap otherwise.
+   * How a challenger-vs-champion difference is bounded: accuracy by Tango's paired score interval on
+   * the rows only one model got right ("score"), every other metric by its own paired bootstrap.
    */
-  pairedTest: "mcnemar" | "bootstrap";
+  pairedTest: "score" | "bootstrap";
   compute(data: DataFor[T], index?: Int32Array): number;
+  /** Metrics of the confusion matrix alone: the value from k x k [true][predicted] counts. */
+  fromConfusion?(counts: Float64Array, k: number): number;
 }
 export type ClassificationMetric = MetricOf<"classification">;
 export type RegressionMetric = MetricOf<"regression">;

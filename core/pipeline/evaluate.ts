@@ -16,6 +16,7 @@ import {
 import type { Logger } from "../ports.js";
 import { type Report, renderHtml, renderMarkdown } from "../report/index.js";
 import type { Baseline } from "../report/schema.js";
+import { boundsOf } from "../stats/index.js";
 import { RunStore } from "../tracking/index.js";
 import { RunRecord } from "../tracking/schema.js";
 import { type DataPartInfo, loadProjectData, loadTable } from "./dataset.js";
@@ -73,6 +74,7 @@ export async function evaluateProject(
   const championScored = champion ? score(champion, table) : undefined;
   const comparison = compareModels(task, scored as never, championScored as never, config.gates, {
     significance: config.significance,
+    onInconclusive: config.onInconclusive,
     seed: config.model.seed,
   });
 
@@ -95,7 +97,7 @@ export async function evaluateProject(
     durationMs: finished.getTime() - started.getTime(),
     ...(trainRun.success ? { parent: trainRun.data.id } : {}),
     model: options.modelDir,
-    tags: { passed: String(comparison.passed) },
+    tags: { passed: String(comparison.passed), outcome: comparison.outcome },
   };
   await options.store.save(run);
 
@@ -107,6 +109,8 @@ export async function evaluateProject(
     model: config.name,
     task,
     passed: comparison.passed,
+    outcome: comparison.outcome,
+    significance: config.significance,
     primaryMetric: primary,
     metrics: finiteOnly(comparison.metrics),
     ...(comparison.champion
@@ -123,13 +127,13 @@ export async function evaluateProject(
     ...(options.baseline ? { baseline: options.baseline } : {}),
     deltas: Object.fromEntries(
       Object.entries(comparison.deltas)
-        .filter(([, d]) => Number.isFinite(d.delta) && d.ci.every(Number.isFinite))
-        .map(([name, d]) => [name, { delta: d.delta, ci: d.ci, pValue: clampP(d.pValue) }]),
+        .filter(([, d]) => Number.isFinite(d.delta))
+        .map(([name, d]) => {
+          const { lower, upper } = boundsOf(d.evidence, config.significance);
+          return [name, { delta: d.delta, ci: [lower, upper], evidence: d.evidence }];
+        }),
     ),
-    gates: comparison.gates.map((g) => ({
-      ...g,
-      ...(g.pValue !== undefined ? { pValue: clampP(g.pValue) } : {}),
-    })),
+    gates: comparison.gates,
     ...(matrix
       ? { classes: matrix.classes, confusionMatrix: matrix.matrix, perClass: perClass(classification!) }
       : {}),
@@ -226,8 +230,4 @@ function changes(run: RunRecord | undefined, champion: LoadedModel | undefined):
 
 function finiteOnly(metrics: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
-}
-
-function clampP(p: number): number {
-  return Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 1;
 }

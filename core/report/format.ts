@@ -1,4 +1,4 @@
-import type { GateRule, Report } from "./schema.js";
+import type { GateOutcome, GateResult, GateRule, Report, Verdict } from "./schema.js";
 
 /** Four significant digits, without trailing zeros or exponents for everyday magnitudes. */
 export function formatNumber(value: number): string {
@@ -74,4 +74,26 @@ export function downsample<T>(items: readonly T[], max: number): T[] {
 
 export function shortFingerprint(fingerprint: string): string {
   return fingerprint.replace(/^sha256:/, "").slice(0, 12);
+}
+
+/** `passed` decides; `outcome` tells a block apart (reports before the three outcomes have only `passed`). */
+export function reportOutcome(report: Pick<Report, "outcome" | "passed">): Verdict {
+  if (report.passed) return "passed";
+  return report.outcome === "inconclusive" ? "inconclusive" : "failed";
+}
+
+export function gateOutcome(gate: Pick<GateResult, "outcome" | "passed">): GateOutcome {
+  return gate.outcome ?? (gate.passed ? "pass" : "fail");
+}
+
+/** "95% bounds" for a one-sided level of 0.05. */
+export function boundsLabel(report: Pick<Report, "significance">): string {
+  const alpha = report.significance ?? 0.05;
+  return `${Number(((1 - alpha) * 100).toPrecision(4))}% bounds`;
+}
+
+/** Sample-size guidance of an inconclusive gate, for a table cell. */
+export function formatRowsNeeded(gate: Pick<GateResult, "rowsNeeded">): string {
+  if (gate.rowsNeeded === undefined) return "–";
+  return gate.rowsNeeded === null ? "more rows cannot pass" : `≈ ${formatCount(gate.rowsNeeded)}`;
 }

@@ -1,5 +1,6 @@
 import { escapeHtml as esc } from "./escape.js";
 import {
+  boundsLabel,
   classesBySupport,
   describeRule,
   formatCount,
@@ -7,8 +8,10 @@ import {
   formatDuration,
   formatInterval,
   formatNumber,
-  formatPValue,
+  formatRowsNeeded,
+  gateOutcome,
   metricNames,
+  reportOutcome,
   shortFingerprint,
 } from "./format.js";
 import { status } from "./html-icons.js";
@@ -45,24 +48,34 @@ const section = (id: string, title: string, ...body: string[]) =>
 
 function verdict(report: Report): string {
   const model = esc(report.model, NAME);
-  const failed = report.gates.filter((g) => !g.passed);
-  const failedNames = failed
-    .map((g) => `${esc(g.metric, NAME)} (${describeRule(g.rule, g.threshold)})`)
-    .join(", ");
-  if (report.passed) {
+  const blocking = (outcome: "fail" | "inconclusive") =>
+    report.gates.filter((g) => !g.passed && gateOutcome(g) === outcome);
+  const names = (gates: Report["gates"]) =>
+    gates.map((g) => `${esc(g.metric, NAME)} (${describeRule(g.rule, g.threshold)})`).join(", ");
+  const outcome = reportOutcome(report);
+  if (outcome === "passed") {
     const n = report.gates.length;
     const summary =
       n === 0 ? "No gates configured." : n === 1 ? "The one gate passed." : `All ${n} gates passed.`;
     return `<header class="mg-verdict mg-pass"><h1>${status("pass", "Passed")}: ${model}</h1><p>${summary}</p></header>`;
   }
-  const lines = [
-    `<p>Failed ${failed.length} of ${report.gates.length} gates${failed.length ? `: ${failedNames}` : ""}.</p>`,
-  ];
+  const [failed, unsure] = [blocking("fail"), blocking("inconclusive")];
+  const total = report.gates.length;
+  const lines: string[] = [];
+  if (failed.length) lines.push(`<p>Failed ${failed.length} of ${total} gates: ${names(failed)}.</p>`);
+  if (unsure.length) {
+    lines.push(
+      `<p>Inconclusive on ${unsure.length} of ${total} gates: ${names(unsure)}. This test set cannot tell whether the change is within the allowed margin; see the rows needed below.</p>`,
+    );
+  }
   if (report.override) {
     lines.unshift(
       `<p>Regression accepted by <strong>${esc(report.override.by, NAME)}</strong> at ${esc(report.override.at)}: ${esc(report.override.reason, TEXT)}</p>`,
     );
     return `<header class="mg-verdict mg-override"><h1>${status("warn", "Regression accepted")}: ${model}</h1>${lines.join("")}</header>`;
+  }
+  if (outcome === "inconclusive") {
+    return `<header class="mg-verdict mg-override"><h1>${status("warn", "Inconclusive")}: ${model}</h1>${lines.join("")}</header>`;
   }
   return `<header class="mg-verdict mg-fail"><h1>${status("fail", "Failed")}: ${model}</h1>${lines.join("")}</header>`;
 }
@@ -76,17 +89,18 @@ function metrics(report: Report): string {
   const rows = metricNames(report).map((name) => {
     const label = `${esc(name, NAME)}${name === report.primaryMetric ? ' <span class="mg-muted">(primary)</span>' : ""}`;
     if (!champion) return [label, value(report.metrics, name)];
-    const d = report.deltas[name];
+    const d = Object.hasOwn(report.deltas, name) ? report.deltas[name] : undefined;
     return [
       label,
       value(champion, name),
       value(report.metrics, name),
       d ? formatDelta(d.delta) : dash,
       d ? formatInterval(d.ci) : dash,
-      d ? formatPValue(d.pValue) : dash,
     ];
   });
-  const head = champion ? ["Metric", "Champion", "Challenger", "Δ", "95% CI", "p"] : ["Metric", "Challenger"];
+  const head = champion
+    ? ["Metric", "Champion", "Challenger", "Δ", `Δ ${boundsLabel(report)}`]
+    : ["Metric", "Challenger"];
   const version = report.champion?.version;
   const caption =
     version !== undefined
@@ -101,20 +115,35 @@ function metrics(report: Report): string {
 
 function gates(report: Report): string {
   if (report.gates.length === 0) return section("gates", "Gates", "<p>No gates configured.</p>");
-  const rows = report.gates.map((g) => [
-    esc(g.metric, NAME),
-    g.passed ? status("pass", "pass") : status("fail", "fail"),
-    describeRule(g.rule, g.threshold),
-    formatNumber(g.value),
-    g.ci ? formatInterval(g.ci) : dash,
-    g.pValue === undefined ? dash : formatPValue(g.pValue),
-    esc(g.reason, TEXT),
-  ]);
-  return section(
-    "gates",
-    "Gates",
-    table(["Metric", "Result", "Rule", "Value", "95% CI", "p", "Reason"], rows, undefined, [6]),
-  );
+  const cell = {
+    pass: status("pass", "pass"),
+    fail: status("fail", "fail"),
+    inconclusive: status("warn", "inconclusive"),
+  };
+  const rows = report.gates.map((g) => {
+    const outcome = gateOutcome(g);
+    return [
+      esc(g.metric, NAME),
+      cell[outcome] + (outcome === "inconclusive" && g.passed ? " (allowed)" : ""),
+      describeRule(g.rule, g.threshold),
+      formatNumber(g.value),
+      g.ci ? formatInterval(g.ci) : dash,
+      g.certified === undefined ? dash : `≤ ${formatNumber(g.certified)}`,
+      formatRowsNeeded(g),
+      esc(g.reason, TEXT),
+    ];
+  });
+  const head = [
+    "Metric",
+    "Outcome",
+    "Rule",
+    "Observed",
+    boundsLabel(report),
+    "Certifies",
+    "Rows needed",
+    "Why",
+  ];
+  return section("gates", "Gates", table(head, rows, undefined, [7]));
 }
 
 function confusion(report: Report): string {
@@ -209,8 +238,8 @@ function run(report: Report): string {
 export function renderHtml(report: Report): string {
   const parts = [
     verdict(report),
-    metrics(report),
     gates(report),
+    metrics(report),
     confusion(report),
     perClass(report),
     data(report),

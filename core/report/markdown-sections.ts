@@ -1,6 +1,7 @@
 import { markdownTable } from "markdown-table";
 import { escapeMarkdown as esc } from "./escape.js";
 import {
+  boundsLabel,
   describeRule,
   downsample,
   formatCount,
@@ -8,8 +9,10 @@ import {
   formatDuration,
   formatInterval,
   formatNumber,
-  formatPValue,
+  formatRowsNeeded,
+  gateOutcome,
   metricNames,
+  reportOutcome,
   shortFingerprint,
 } from "./format.js";
 import type { Report } from "./schema.js";
@@ -27,32 +30,56 @@ export function details(summary: string, body: string, open = false): string {
   return `<details${open ? " open" : ""}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
-function failedGateNames(report: Report): string {
-  const failed = report.gates.filter((gate) => !gate.passed);
-  const named = failed
+function gateNames(report: Report, outcome: "fail" | "inconclusive"): string {
+  const chosen = report.gates.filter((gate) => !gate.passed && gateOutcome(gate) === outcome);
+  const named = chosen
     .slice(0, NAMED_FAILURES)
     .map((gate) => `${esc(gate.metric, SHOWN_NAME)} (${describeRule(gate.rule, gate.threshold)})`);
-  const rest = failed.length - named.length;
+  const rest = chosen.length - named.length;
   return named.join(", ") + (rest > 0 ? ` and ${rest} more` : "");
 }
+
+/** "failed 1 of 3 gates: accuracy (drop at most 0.02); inconclusive on 1: f1_macro (...)" */
+function blocking(report: Report): string {
+  const total = report.gates.length;
+  const count = (outcome: "fail" | "inconclusive") =>
+    report.gates.filter((gate) => !gate.passed && gateOutcome(gate) === outcome).length;
+  const [failed, unsure] = [count("fail"), count("inconclusive")];
+  const parts: string[] = [];
+  if (failed)
+    parts.push(`failed ${failed} of ${total} gate${total === 1 ? "" : "s"}: ${gateNames(report, "fail")}`);
+  if (unsure) {
+    parts.push(
+      `inconclusive on ${unsure} of ${total} gate${total === 1 ? "" : "s"}: ${gateNames(report, "inconclusive")}`,
+    );
+  }
+  return parts.join("; ") || `failed ${failed} of ${total} gates`;
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+const UNSURE =
+  "This test set cannot tell whether the change is within the allowed margin, so the merge is blocked " +
+  "(`onInconclusive: fail`). More test rows, a wider margin, or `/modelgate accept-regression` decide it.";
 
 export function verdict(report: Report): string {
   const model = esc(report.model, SHOWN_NAME);
   const total = report.gates.length;
-  if (report.passed) {
+  const outcome = reportOutcome(report);
+  if (outcome === "passed") {
     return `### ✅ modelgate: ${model} passed${total ? ` all ${total} gate${total > 1 ? "s" : ""}` : ""}`;
   }
-  const failed = report.gates.filter((gate) => !gate.passed).length;
-  const which = failed ? `: ${failedGateNames(report)}` : "";
   if (report.override) {
     const by = esc(report.override.by, SHOWN_NAME);
     return [
       `### ⚠️ modelgate: ${model} regression accepted by ${by}: ${esc(report.override.reason, SHOWN_TEXT)}`,
       "",
-      `Failed ${failed} of ${total} gate${total === 1 ? "" : "s"}${which}`,
+      capitalised(blocking(report)),
     ].join("\n");
   }
-  return `### ❌ modelgate: ${model} failed ${failed} of ${total} gate${total === 1 ? "" : "s"}${which}`;
+  if (outcome === "inconclusive")
+    return `### ❔ modelgate: ${model} inconclusive: ${blocking(report)}\n\n${UNSURE}`;
+  return `### ❌ modelgate: ${model} ${blocking(report)}`;
 }
 
 export function metricsTable(report: Report): string {
@@ -72,20 +99,19 @@ export function metricsTable(report: Report): string {
     );
   }
   const rows = names.map((name) => {
-    const delta = report.deltas[name];
+    const delta = Object.hasOwn(report.deltas, name) ? report.deltas[name] : undefined;
     return [
       label(name),
       value(champion, name),
       value(report.metrics, name),
       delta ? formatDelta(delta.delta) : "–",
       delta ? formatInterval(delta.ci) : "–",
-      delta ? formatPValue(delta.pValue) : "–",
     ];
   });
-  const head = ["Metric", "Champion", "Challenger", "Δ", "95% CI", "p"];
+  const head = ["Metric", "Champion", "Challenger", "Δ", `Δ ${boundsLabel(report)}`];
   const version = report.champion?.version;
   const caption = version === undefined ? "" : `\n\nChampion: version ${esc(String(version), SHOWN_NAME)}`;
-  return table([head, ...rows], ["l", "r", "r", "r", "r", "r"]) + caption;
+  return table([head, ...rows], ["l", "r", "r", "r", "r"]) + caption;
 }
 
 /** Nothing to compare is said out loud, never left to an empty column. */
@@ -100,18 +126,36 @@ function noComparison(report: Report): string {
   }
 }
 
+const OUTCOME_CELL = { pass: "✅ pass", fail: "❌ fail", inconclusive: "❔ inconclusive" } as const;
+
+/** Per gate: outcome, observed value or change, its bounds, the margin, what the test set certifies, and why. */
 export function gatesTable(report: Report): string {
   if (report.gates.length === 0) return "_No gates configured._";
-  const rows = report.gates.map((gate) => [
-    gate.passed ? "✅ pass" : "❌ fail",
-    esc(gate.metric, SHOWN_NAME),
-    describeRule(gate.rule, gate.threshold),
-    formatNumber(gate.value),
-    gate.ci ? formatInterval(gate.ci) : "–",
-    gate.pValue === undefined ? "–" : formatPValue(gate.pValue),
-    esc(gate.reason, SHOWN_TEXT),
-  ]);
-  return table([["Gate", "Metric", "Rule", "Value", "95% CI", "p", "Reason"], ...rows]);
+  const rows = report.gates.map((gate) => {
+    const outcome = gateOutcome(gate);
+    const policy = outcome === "inconclusive" && gate.passed ? " (allowed)" : "";
+    return [
+      OUTCOME_CELL[outcome] + policy,
+      esc(gate.metric, SHOWN_NAME),
+      describeRule(gate.rule, gate.threshold),
+      formatNumber(gate.value),
+      gate.ci ? formatInterval(gate.ci) : "–",
+      gate.certified === undefined ? "–" : `≤ ${formatNumber(gate.certified)}`,
+      formatRowsNeeded(gate),
+      esc(gate.reason, SHOWN_TEXT),
+    ];
+  });
+  const head = [
+    "Outcome",
+    "Metric",
+    "Rule",
+    "Observed",
+    boundsLabel(report),
+    "Certifies",
+    "Rows needed",
+    "Why",
+  ];
+  return table([head, ...rows]);
 }
 
 /** `shown`: indices of the classes to include, in display order. */

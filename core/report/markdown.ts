@@ -85,10 +85,10 @@ function compose(report: Report, cut: Cut): string {
   const dropped = (section: Optional) => cut.dropped.has(section);
   const omitted: string[] = [];
 
-  if (dropped("metrics")) omitted.push("metrics");
-  else parts.push("#### Metrics", metricsTable(report));
   if (dropped("gates")) omitted.push("gates");
   else parts.push(details(`Gates (${report.gates.length})`, gatesTable(report), !report.passed));
+  if (dropped("metrics")) omitted.push("metrics");
+  else parts.push("#### Metrics", metricsTable(report));
 
   const confusion = confusionSection(report, cut.confusion);
   if (confusion) parts.push(confusion);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Evidence } from "../stats/schema.js";
 
 /**
  * The report is read back from artifacts of fork pull requests, so every list and string has a cap:
@@ -42,24 +43,46 @@ export type Metrics = z.infer<typeof Metrics>;
 
 export const Delta = z.object({
   delta: z.number(),
-  ci: Interval.describe("95% interval of the delta, challenger minus champion"),
-  pValue: Probability,
+  ci: Interval.describe(
+    "one-sided lower and upper bounds of the delta at `significance`, challenger minus champion",
+  ),
+  pValue: Probability.optional().describe("reports before the three-outcome gate only"),
+  evidence: Evidence.optional().describe(
+    "raw evidence to recompute a bound at any level: paired counts (accuracy, Tango's score interval) or " +
+      "the metric's own paired-bootstrap quantiles",
+  ),
 });
 export type Delta = z.infer<typeof Delta>;
 
 export const GateRule = z.enum(["min", "max", "maxDrop", "maxIncrease"]);
 export type GateRule = z.infer<typeof GateRule>;
 
+export const GateOutcome = z.enum(["pass", "fail", "inconclusive"]);
+export type GateOutcome = z.infer<typeof GateOutcome>;
+
+export const Verdict = z.enum(["passed", "failed", "inconclusive"]);
+export type Verdict = z.infer<typeof Verdict>;
+
 export const GateResult = z.object({
   metric: Name,
   rule: GateRule,
   value: z
     .number()
-    .describe("the challenger's value (for maxDrop/maxIncrease: the change from the champion)"),
+    .describe("the challenger's value (for maxDrop/maxIncrease: the degradation from the champion)"),
   threshold: z.number(),
-  passed: z.boolean(),
-  ci: Interval.optional(),
-  pValue: Probability.optional(),
+  outcome: GateOutcome.optional().describe(
+    "maxDrop/maxIncrease: pass when the upper bound of the degradation is within the margin, fail when " +
+      "the observed degradation is beyond it and the lower bound above 0, inconclusive otherwise",
+  ),
+  passed: z.boolean().describe("the outcome after onInconclusive"),
+  certified: z.number().optional().describe("the smallest margin this test set certifies"),
+  rowsNeeded: Count.nullable()
+    .optional()
+    .describe("inconclusive: about how many test rows would decide it; null: more rows cannot make it pass"),
+  ci: Interval.optional().describe(
+    "maxDrop/maxIncrease: one-sided lower and upper bounds of `value` at `significance`",
+  ),
+  pValue: Probability.optional().describe("reports before the three-outcome gate only"),
   reason: Text,
 });
 export type GateResult = z.infer<typeof GateResult>;
@@ -141,6 +164,10 @@ export const Report = z
     model: Name,
     task: z.enum(["classification", "regression"]),
     passed: z.boolean(),
+    outcome: Verdict.optional().describe(
+      "passed, failed or inconclusive (blocks unless onInconclusive: pass)",
+    ),
+    significance: z.number().gt(0).lt(1).optional().describe("one-sided level of every bound in the report"),
     primaryMetric: Name,
     metrics: Metrics,
     champion: z

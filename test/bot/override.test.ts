@@ -79,6 +79,28 @@ describe("the Accept regression button", () => {
     );
   });
 
+  it("an inconclusive gate is accepted like a failed one", async () => {
+    // f1_macro dropped 0.0191 with a 95% upper bound of ~0.03: within 0.025, but not surely.
+    h.gh.files.set(`${BASE}:modelgate.yml`, GATES_CONFIG.replace("maxDrop: 0.01", "maxDrop: 0.025"));
+    await deliver(h.bot, "check_run", checkRunEvent("rerequested", "u-write"));
+    await h.bot.idle();
+    const unsure = structuredClone(h.gh.checkRuns.at(-1)!);
+
+    await deliver(h.bot, "check_run", checkRunEvent("requested_action", "u-maintain"));
+    await h.bot.idle();
+
+    expect([unsure.conclusion, unsure.output.title]).toEqual([
+      "failure",
+      "Inconclusive: 1 of 2 gates inconclusive",
+    ]);
+    expect(unsure.actions.map((a) => a.identifier)).toEqual(["accept_regression"]);
+    // Each verdict is a new check run (GitHub only appends annotations): the newest is the accept.
+    expect([h.gh.checkRuns.at(-1)!.conclusion, h.gh.checkRuns.at(-1)!.output.title]).toEqual([
+      "success",
+      "Regression accepted by u-maintain: Inconclusive: 1 of 2 gates inconclusive",
+    ]);
+  });
+
   it("re-evaluates on re-run with the base branch's gates as they are now, in a new check run", async () => {
     h.gh.files.set(`${BASE}:modelgate.yml`, GATES_CONFIG.replace("maxDrop: 0.01", "maxDrop: 0.05"));
 

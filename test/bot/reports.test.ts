@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { REPORT_MARKER } from "../../core/report/index.js";
-import { sampleReport } from "../report/fixtures.js";
+import { normalEvidence, sampleReport } from "../report/fixtures.js";
 import { BASE, deliver, example, GATES_CONFIG, type Harness, HEAD, startHarness, zip } from "./helpers.js";
 
 const RUN = 289782451;
@@ -55,11 +55,55 @@ describe("workflow_run.completed", () => {
     expect(check.annotations).toHaveLength(1);
   });
 
+  it("an inconclusive gate fails the check as inconclusive, with the Accept button; onInconclusive: pass lets it through", async () => {
+    // f1_macro dropped 0.004 (within 0.01), but its bound reaches ~0.04: this test set cannot tell.
+    const unsure = sampleReport({
+      metrics: { accuracy: 0.95, f1_macro: 0.8863, log_loss: 0.2 },
+      deltas: {
+        f1_macro: {
+          delta: 0.8863 - 0.8903,
+          ci: [0, 0],
+          evidence: normalEvidence(0.8863 - 0.8903, 0.02, 150),
+        },
+      },
+    });
+    h.gh.artifacts.set(RUN, reportZip(unsure));
+
+    await deliver(h.bot, "workflow_run", workflowRun());
+    await h.bot.idle();
+    const blocked = structuredClone(h.gh.checkRuns.at(-1)!);
+    h.gh.files.set(`${BASE}:modelgate.yml`, `${GATES_CONFIG}onInconclusive: pass\n`);
+    // A second attempt of the run: the first attempt's work is done (bot/work.ts).
+    const again = workflowRun();
+    again.workflow_run.run_attempt = 2;
+    await deliver(h.bot, "workflow_run", again);
+    await h.bot.idle();
+    const allowed = h.gh.checkRuns.at(-1)!;
+
+    expect(blocked.conclusion).toBe("failure");
+    expect(blocked.output.title).toBe("Inconclusive: 1 of 2 gates inconclusive");
+    expect(blocked.actions.map((a) => a.identifier)).toEqual(["accept_regression"]);
+    expect(allowed.conclusion).toBe("success");
+    expect(h.gh.comments[0]!.body).toContain("❔ inconclusive (allowed)");
+  });
+
   it("updates the sticky comment on a second report instead of adding one", async () => {
     h.gh.artifacts.set(RUN, reportZip(sampleReport()));
     h.gh.artifacts.set(
       RUN + 1,
-      reportZip(sampleReport({ metrics: { accuracy: 0.95, f1_macro: 0.9, log_loss: 0.2 } })),
+      // Its deltas must agree with its metrics: the bot refuses evidence that contradicts them.
+      reportZip(
+        sampleReport({
+          metrics: { accuracy: 0.95, f1_macro: 0.9, log_loss: 0.2 },
+          deltas: {
+            f1_macro: {
+              delta: 0.9 - 0.8903,
+              ci: [0, 0.02],
+              evidence: normalEvidence(0.9 - 0.8903, 0.0067, 150),
+            },
+          },
+        }),
+      ),
     );
     const second = workflowRun();
     second.workflow_run.id = RUN + 1;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { REPORT_MARKER } from "../../core/report/index.js";
-import { SAMPLE_CHAMPION_FILES, sampleReport } from "../report/fixtures.js";
+import { normalEvidence, SAMPLE_CHAMPION_FILES, sampleReport } from "../report/fixtures.js";
 import {
   BASE,
   deliver,
@@ -20,7 +20,10 @@ const reportZip = (report: unknown) => zip({ "report.json": JSON.stringify(repor
 const good = (overrides = {}) =>
   sampleReport({
     metrics: { accuracy: 0.95, f1_macro: 0.89, log_loss: 0.29 },
-    deltas: { f1_macro: { delta: -0.0003, ci: [-0.004, 0.003], pValue: 0.9 } },
+    // f1_macro 0.8903 -> 0.89: the bot re-judges the raw evidence, so a delta carries it.
+    deltas: {
+      f1_macro: { delta: -0.0003, ci: [-0.004, 0.003], evidence: normalEvidence(-0.0003, 0.002, 150) },
+    },
     ...overrides,
   });
 

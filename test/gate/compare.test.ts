@@ -32,9 +32,10 @@ describe("compareModels, classification", () => {
     const result = compareModels("classification", challenger, champion, dropGates, options);
 
     expect(result.passed).toBe(false);
-    expect(result.gates.map((g) => g.passed)).toEqual([false, false]);
-    expect(result.deltas.accuracy).toMatchObject({ test: "mcnemar" });
-    expect(result.deltas.f1_macro).toMatchObject({ test: "bootstrap" });
+    expect(result.outcome).toBe("failed");
+    expect(result.gates.map((g) => g.outcome)).toEqual(["fail", "fail"]);
+    expect(result.deltas.accuracy).toMatchObject({ test: "score", evidence: { kind: "paired", n: 300 } });
+    expect(result.deltas.f1_macro).toMatchObject({ test: "bootstrap", evidence: { kind: "bootstrap" } });
     expect(result.deltas.accuracy!.delta).toBeCloseTo(-0.3, 12);
   });
 
@@ -45,23 +46,75 @@ describe("compareModels, classification", () => {
     const result = compareModels("classification", challenger, champion, dropGates, options);
 
     expect(result.passed).toBe(true);
-    expect(result.deltas.accuracy).toEqual({ delta: 0, ci: [0, 0], pValue: 1, test: "mcnemar" });
+    expect(result.deltas.accuracy).toEqual({
+      delta: 0,
+      evidence: { kind: "paired", n: 300, challengerOnly: 0, championOnly: 0 },
+      test: "score",
+    });
     expect(result.champion?.metrics).toEqual(result.metrics);
   });
 
-  test("on a small sample, a drop beyond the threshold that is not significant passes", () => {
-    // 20 rows: the challenger gets one more row wrong, accuracy 0.8 -> 0.75 (drop 0.05 > 0.01),
-    // but one discordant pair is no evidence (McNemar exact p = 1).
+  test("on a small sample, a drop beyond the threshold with one discordant row is inconclusive, not green", () => {
+    // 20 rows: the challenger gets one more row wrong, accuracy 0.8 -> 0.75 (drop 0.05 > 0.01). One
+    // discordant row cannot show it is worse, nor that it is within the margin. (Before the three
+    // outcomes this passed as "not significant".)
     const truth = labels.slice(0, 20);
     const champion = model(truth, (i) => i < 4);
     const challenger = model(truth, (i) => i < 5);
 
     const result = compareModels("classification", challenger, champion, dropGates, options);
 
-    expect(result.gates[0]).toMatchObject({ metric: "accuracy", passed: true, pValue: 1 });
+    expect(result.gates[0]).toMatchObject({ metric: "accuracy", outcome: "inconclusive", passed: false });
     expect(result.gates[0]!.value).toBeCloseTo(0.05, 12);
-    expect(result.gates[0]!.reason).toMatch(/not significant/);
-    expect(result.passed).toBe(true);
+    expect(result.gates[0]!.rowsNeeded).toBeNull();
+    expect(result.gates[0]!.reason).toMatch(/more rows cannot make it pass/);
+    expect(result.outcome).toBe("inconclusive");
+    expect(result.passed).toBe(false);
+  });
+
+  test("onInconclusive: pass lets the same inconclusive gate through, and says it stayed inconclusive", () => {
+    const truth = labels.slice(0, 20);
+    const champion = model(truth, (i) => i < 4);
+    const challenger = model(truth, (i) => i < 5);
+
+    const result = compareModels("classification", challenger, champion, dropGates.slice(0, 1), {
+      ...options,
+      onInconclusive: "pass",
+    });
+
+    expect(result.gates[0]).toMatchObject({ outcome: "inconclusive", passed: true });
+    expect(result.outcome).toBe("passed");
+  });
+
+  test("balanced accuracy is judged on its own bootstrap: minority recall 0.8 -> 0.4 fails while accuracy rose", () => {
+    // 900 majority rows (recall 0.85 -> 0.90) and 100 minority rows (recall 0.80 -> 0.40): accuracy
+    // 0.845 -> 0.850, balanced accuracy 0.825 -> 0.65. McNemar on plain accuracy used to pass both.
+    const truth = Array.from({ length: 1000 }, (_, i) => (i < 900 ? 0 : 1));
+    const champion = fromPredictions(
+      truth,
+      truth.map((_, i) => (i < 900 ? (i < 765 ? 0 : 1) : i < 980 ? 1 : 0)),
+      2,
+    );
+    const challenger = fromPredictions(
+      truth,
+      truth.map((_, i) => (i < 900 ? (i < 810 ? 0 : 1) : i < 940 ? 1 : 0)),
+      2,
+    );
+    const gates: Gate[] = [
+      { metric: "accuracy", maxDrop: 0.02 },
+      { metric: "balanced_accuracy", maxDrop: 0.02 },
+    ];
+
+    const result = compareModels("classification", challenger, champion, gates, options);
+
+    expect(result.metrics.accuracy! - result.champion!.metrics.accuracy!).toBeCloseTo(0.005, 12);
+    expect(result.gates.map((g) => [g.metric, g.outcome])).toEqual([
+      ["accuracy", "pass"],
+      ["balanced_accuracy", "fail"],
+    ]);
+    expect(result.gates[1]!.value).toBeCloseTo(0.175, 12);
+    expect(result.gates[1]!.ci![0]).toBeGreaterThan(0.1);
+    expect(result.deltas.balanced_accuracy).toMatchObject({ test: "bootstrap" });
   });
 
   test("min and max gates hold the challenger to absolute values, with or without a champion", () => {
@@ -123,10 +176,10 @@ describe("compareModels, regression", () => {
     const worse = compareModels("regression", regression(actual, noisy(3)), champion, gates, options);
     const similar = compareModels("regression", regression(actual, noisy(1.2)), champion, gates, options);
 
-    expect(worse.gates[0]).toMatchObject({ rule: "maxIncrease", passed: false });
+    expect(worse.gates[0]).toMatchObject({ rule: "maxIncrease", outcome: "fail", passed: false });
     expect(worse.gates[0]!.value).toBeCloseTo(2, 12);
     expect(worse.deltas.rmse).toMatchObject({ test: "bootstrap" });
-    expect(similar.gates[0]).toMatchObject({ passed: true });
+    expect(similar.gates[0]).toMatchObject({ outcome: "pass", passed: true });
     expect(similar.passed).toBe(true);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { Gate } from "../../core/config/schema.js";
 import { describeError, UserError } from "../../core/errors.js";
-import { evaluateGates, type GateInputs } from "../../core/gate/index.js";
+import { evaluateGates, type GateInputs, verdictOf } from "../../core/gate/index.js";
+import { type Evidence, normalQuantile, QUANTILE_STEPS, widenedLevel } from "../../core/stats/index.js";
 
 const classification = { significance: 0.05, task: "classification" } as const;
 
@@ -31,6 +32,7 @@ describe("absolute gates", () => {
       rule: "min",
       value: 0.85,
       threshold: 0.9,
+      outcome: "fail",
       passed: false,
       reason: "accuracy 0.85 is below min 0.9",
     });
@@ -53,45 +55,102 @@ describe("absolute gates", () => {
   });
 });
 
-describe("maxDrop", () => {
-  const gate: Gate[] = [{ metric: "f1_macro", maxDrop: 0.01 }];
-  const dropped = (pValue: number): GateInputs => ({
-    metrics: { f1_macro: 0.8 },
-    champion: { f1_macro: 0.85 },
-    tests: { f1_macro: { delta: -0.05, ci: [-0.08, -0.02], pValue } },
+/** Bootstrap evidence of challenger - champion as if normal(mean, sd), from many discordant rows. */
+function normalEvidence(mean: number, sd: number, rows = 1000): Evidence {
+  const quantiles = Array.from({ length: QUANTILE_STEPS + 1 }, (_, i) => {
+    const p = Math.min(1 - 1e-5, Math.max(1e-5, i / QUANTILE_STEPS));
+    return mean + sd * normalQuantile(p);
+  });
+  return { kind: "bootstrap", rows, resamples: 1000, seed: 1, discordant: rows, quantiles };
+}
+
+const z95 = normalQuantile(0.95);
+
+describe("maxDrop: non-inferiority with three outcomes", () => {
+  const gate: Gate[] = [{ metric: "f1_macro", maxDrop: 0.02 }];
+  const inputs = (drop: number, sd: number): GateInputs => ({
+    metrics: { f1_macro: 0.8 - drop },
+    champion: { f1_macro: 0.8 },
+    tests: { f1_macro: { evidence: normalEvidence(-drop, sd) } },
+  });
+  const t = widenedLevel(0.05, 1000);
+
+  test("pass: the upper bound of the drop is within the margin; it says what the test set certifies", () => {
+    const [result] = evaluateGates(gate, inputs(0.005, 0.004), classification);
+
+    expect(result).toMatchObject({ rule: "maxDrop", threshold: 0.02, outcome: "pass", passed: true });
+    expect(result!.ci![1]).toBeCloseTo(0.005 + 0.004 * -normalQuantile(t), 3);
+    expect(result!.certified).toBe(result!.ci![1]);
+    expect(result!.reason).toMatch(
+      /f1_macro dropped by 0.005 .*at most 0.0116 \(95% bound\), within maxDrop 0.02/,
+    );
   });
 
-  test("a drop beyond the threshold that is significant fails, with the interval of the drop", () => {
-    const [result] = evaluateGates(gate, dropped(0.01), classification);
+  test("fail: the drop is beyond the margin and surely above 0", () => {
+    const [result] = evaluateGates(gate, inputs(0.05, 0.01), classification);
 
-    expect(result).toMatchObject({
-      rule: "maxDrop",
-      threshold: 0.01,
-      passed: false,
-      ci: [0.02, 0.08],
-      pValue: 0.01,
-    });
+    expect(result).toMatchObject({ outcome: "fail", passed: false });
     expect(result!.value).toBeCloseTo(0.05, 12);
-    expect(result!.reason).toMatch(/significant \(p = 0.01 < 0.05\)/);
+    expect(result!.ci![0]).toBeGreaterThan(0);
+    expect(result!.reason).toMatch(/beyond maxDrop 0.02, and it is worse for sure/);
   });
 
-  test("the same drop, not significant, passes and says why", () => {
-    const [result] = evaluateGates(gate, dropped(0.2), classification);
+  test("inconclusive within the margin: blocks by default and says about how many rows would tell", () => {
+    const [result] = evaluateGates(gate, inputs(0.01, 0.01), classification);
+    const variance = 1000 * 0.01 ** 2;
+    const expected = Math.ceil(((z95 + normalQuantile(0.8)) ** 2 * variance) / 0.01 ** 2);
 
-    expect(result!.passed).toBe(true);
-    expect(result!.reason).toMatch(/beyond maxDrop 0.01, but not significant/);
+    expect(result).toMatchObject({ outcome: "inconclusive", passed: false });
+    expect(result!.rowsNeeded).toBeGreaterThan(expected * 0.95);
+    expect(result!.rowsNeeded).toBeLessThan(expected * 1.05);
+    expect(result!.reason).toMatch(/this test set cannot tell; about 6,[0-9]{3} test rows would tell/);
   });
 
-  test("a drop of exactly the threshold passes despite floating-point noise (0.9 - 0.89)", () => {
+  test("inconclusive beyond the margin: more rows cannot make it pass", () => {
+    const [result] = evaluateGates(gate, inputs(0.03, 0.02), classification);
+
+    expect(result).toMatchObject({ outcome: "inconclusive", passed: false, rowsNeeded: null });
+    expect(result!.reason).toMatch(/more rows cannot make it pass/);
+  });
+
+  test("onInconclusive: pass (top level) lets it through; a gate's own setting wins", () => {
+    const perGate: Gate[] = [{ metric: "f1_macro", maxDrop: 0.02, onInconclusive: "fail" }];
+
+    const [lenient] = evaluateGates(gate, inputs(0.01, 0.01), { ...classification, onInconclusive: "pass" });
+    const [strict] = evaluateGates(perGate, inputs(0.01, 0.01), {
+      ...classification,
+      onInconclusive: "pass",
+    });
+
+    expect(lenient).toMatchObject({ outcome: "inconclusive", passed: true });
+    expect(strict).toMatchObject({ outcome: "inconclusive", passed: false });
+    expect(verdictOf([lenient!])).toBe("passed");
+    expect(verdictOf([strict!])).toBe("inconclusive");
+  });
+
+  test("a drop of exactly the threshold with no uncertainty passes despite floating-point noise", () => {
     const inputs: GateInputs = {
       metrics: { accuracy: 0.89 },
       champion: { accuracy: 0.9 },
-      tests: { accuracy: { delta: -0.01, ci: [-0.02, 0], pValue: 0 } },
+      tests: { accuracy: { evidence: normalEvidence(-0.01, 0) } },
     };
 
     const [result] = evaluateGates([{ metric: "accuracy", maxDrop: 0.01 }], inputs, classification);
 
-    expect(result!.passed).toBe(true);
+    expect(result!.outcome).toBe("pass");
+  });
+
+  test("the 143-row case (11 rows only the champion got right, 3 only the challenger) fails", () => {
+    const inputs: GateInputs = {
+      metrics: { accuracy: 130 / 143 },
+      champion: { accuracy: 138 / 143 },
+      tests: { accuracy: { evidence: { kind: "paired", n: 143, challengerOnly: 3, championOnly: 11 } } },
+    };
+
+    const [result] = evaluateGates([{ metric: "accuracy", maxDrop: 0.02 }], inputs, classification);
+
+    expect(result).toMatchObject({ outcome: "fail", passed: false });
+    expect(result!.ci![0]).toBeGreaterThan(0.01);
   });
 
   test("without a champion it passes: nothing to compare", () => {
@@ -101,28 +160,32 @@ describe("maxDrop", () => {
       metric: "f1_macro",
       rule: "maxDrop",
       value: 0,
-      threshold: 0.01,
+      threshold: 0.02,
+      outcome: "pass",
       passed: true,
       reason: "no champion to compare",
     });
   });
 
-  test("without a significance test a drop beyond the threshold fails on the numbers alone", () => {
-    const inputs: GateInputs = { metrics: { f1_macro: 0.8 }, champion: { f1_macro: 0.85 }, tests: {} };
+  test("without evidence: monitoring judges the observed change alone; a report judge refuses", () => {
+    const noTest: GateInputs = { metrics: { f1_macro: 0.75 }, champion: { f1_macro: 0.8 }, tests: {} };
 
-    const [result] = evaluateGates(gate, inputs, classification);
+    const [result] = evaluateGates(gate, noTest, classification);
+    const error = caught(() => evaluateGates(gate, noTest, { ...classification, requireEvidence: true }));
 
-    expect(result!.passed).toBe(false);
-    expect(result!.reason).toMatch(/no significance test/);
+    expect(result).toMatchObject({ outcome: "fail", passed: false });
+    expect(result!.reason).toMatch(/no paired test available/);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).location).toEqual({ field: "gates[0].maxDrop" });
   });
 });
 
 describe("maxIncrease", () => {
-  test("a significant rmse increase beyond the threshold fails; the interval is of the increase", () => {
+  test("a surely larger rmse increase beyond the threshold fails; the bounds are of the increase", () => {
     const inputs: GateInputs = {
       metrics: { rmse: 3 },
       champion: { rmse: 2 },
-      tests: { rmse: { delta: 1, ci: [0.7, 1.3], pValue: 0.001 } },
+      tests: { rmse: { evidence: normalEvidence(1, 0.15) } },
     };
 
     const [result] = evaluateGates([{ metric: "rmse", maxIncrease: 0.5 }], inputs, {
@@ -130,7 +193,9 @@ describe("maxIncrease", () => {
       task: "regression",
     });
 
-    expect(result).toMatchObject({ rule: "maxIncrease", value: 1, ci: [0.7, 1.3], passed: false });
+    expect(result).toMatchObject({ rule: "maxIncrease", value: 1, outcome: "fail", passed: false });
+    expect(result!.ci![0]).toBeCloseTo(1 - 0.15 * z95, 2);
+    expect(result!.ci![1]).toBeCloseTo(1 + 0.15 * z95, 2);
   });
 });
 

@@ -4,7 +4,6 @@ import {
   chiSquaredCdf,
   chiSquaredSf,
   logGamma,
-  mcnemar,
   mulberry32,
   normalCdf,
   resample,
@@ -52,43 +51,6 @@ describe("distributions", () => {
 
   test("binomialCdf(1, 6, 0.5) = (1 + 6) / 64", () => {
     expect(binomialCdf(1, 6, 0.5)).toBeCloseTo(7 / 64, 15);
-  });
-});
-
-describe("mcnemar", () => {
-  function pairs(b: number, c: number, both: number): [Uint8Array, Uint8Array] {
-    const a = [...Array(b).fill(1), ...Array(c).fill(0), ...Array(both).fill(1)];
-    const other = [...Array(b).fill(0), ...Array(c).fill(1), ...Array(both).fill(1)];
-    return [Uint8Array.from(a), Uint8Array.from(other)];
-  }
-
-  test("exact binomial below 25 discordant pairs: b=1, c=5 -> 2 * 7/64 = 0.21875", () => {
-    expect(mcnemar(...pairs(1, 5, 10))).toEqual({
-      b: 1,
-      c: 5,
-      statistic: 1,
-      pValue: 0.21875,
-      method: "exact",
-    });
-  });
-
-  test("continuity-corrected chi-squared from 25 on: b=20, c=5 (scipy chi2.sf(7.84, 1))", () => {
-    const result = mcnemar(...pairs(20, 5, 3));
-
-    expect(result.method).toBe("chi-squared");
-    expect(result.statistic).toBeCloseTo(7.84, 12);
-    expect(result.pValue).toBeCloseTo(0.005110260660855866, 10);
-  });
-
-  test("Wikipedia's McNemar example (b=121, c=59): statistic (|121-59| - 1)^2 / 180", () => {
-    const result = mcnemar(...pairs(121, 59, 134));
-
-    expect(result.statistic).toBeCloseTo(20.67222222222222, 10);
-    expect(result.pValue).toBeCloseTo(5.450094825427117e-6, 12);
-  });
-
-  test("identical models: no discordant pairs, p = 1", () => {
-    expect(mcnemar(...pairs(0, 0, 7)).pValue).toBe(1);
   });
 });
 

@@ -1,6 +1,8 @@
 import { readFile, truncate } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { judgeReport } from "../../core/gate/index.js";
+import { parseReport } from "../../core/report/index.js";
 import { cli, project } from "../helpers/cli.js";
 
 function mulberry32(seed: number) {
@@ -128,6 +130,49 @@ describe("train and evaluate through the CLI", () => {
     expect(markdown).toContain("<!-- modelgate:report -->");
     const html = await readFile(path.join(weak, "out/report.html"), "utf8");
     expect(html).toContain("<svg");
+  });
+
+  test("an inconclusive gate exits 1 saying inconclusive; onInconclusive: pass exits 0", async () => {
+    // maxDrop 0 can never be certified: even identical models leave an upper bound above 0 (Tango's
+    // bound with no discordant row is z^2 / (n + z^2) = 0.009 on 300 rows).
+    const strict = (extra: string) =>
+      config(extra).replace(
+        "  - { metric: accuracy, maxDrop: 0.02 }",
+        "  - { metric: accuracy, maxDrop: 0 }",
+      );
+    const files = { "train.csv": table(600, 1), "test.csv": table(300, 2) };
+    const blocking = await project({ "modelgate.yml": strict(""), ...files });
+    const lenient = await project({ "modelgate.yml": strict("onInconclusive: pass"), ...files });
+    const args = ["evaluate", "--model", champion, "--champion", champion];
+
+    const blocked = await cli(args, blocking);
+    const json = await cli([...args, "--json"], blocking);
+    const allowed = await cli(args, lenient);
+
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toMatch(
+      /^✗ gate inconclusive: accuracy \(accuracy did not get worse .*could be as large as 0.0089.*more rows cannot/,
+    );
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ passed: false, outcome: "inconclusive", significance: 0.05 });
+    expect(report.gates[1]).toMatchObject({ outcome: "inconclusive", rowsNeeded: null });
+    expect(report.deltas.accuracy.evidence).toEqual({
+      kind: "paired",
+      n: 300,
+      challengerOnly: 0,
+      championOnly: 0,
+    });
+    expect(report.deltas.f1_macro.evidence).toMatchObject({ kind: "bootstrap", rows: 300, discordant: 0 });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/^✓ gate passed/);
+    // What the bot does with the artifact: parse it, re-judge it from the evidence with trusted gates.
+    const gates = [
+      { metric: "accuracy", min: 0.8 },
+      { metric: "accuracy", maxDrop: 0 },
+    ];
+    const rejudged = judgeReport(parseReport(report), { gates, significance: 0.05, onInconclusive: "fail" });
+    expect(rejudged.gates).toEqual(report.gates);
+    expect(rejudged.outcome).toBe("inconclusive");
   });
 
   test("report renders a saved report JSON as Markdown", async () => {

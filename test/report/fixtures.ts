@@ -1,4 +1,14 @@
 import type { Report } from "../../core/report/schema.js";
+import { type Evidence, normalQuantile, QUANTILE_STEPS } from "../../core/stats/index.js";
+
+/** Bootstrap evidence of a delta as if normal(mean, sd): what the evaluate step would have stored. */
+export function normalEvidence(mean: number, sd: number, rows: number): Evidence {
+  const quantiles = Array.from({ length: QUANTILE_STEPS + 1 }, (_, i) => {
+    const p = Math.min(1 - 1e-4, Math.max(1e-4, i / QUANTILE_STEPS));
+    return Number((mean + sd * normalQuantile(p)).toPrecision(9));
+  });
+  return { kind: "bootstrap", rows, resamples: 1000, seed: 42, discordant: rows, quantiles };
+}
 
 /** The files of the registry champion (v3) sampleReport compared with; test/bot/helpers.ts registers it. */
 export const SAMPLE_CHAMPION_FILES = [
@@ -16,6 +26,8 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
     model: "churn",
     task: "classification",
     passed: false,
+    outcome: "failed",
+    significance: 0.05,
     primaryMetric: "f1_macro",
     metrics: { accuracy: 0.9123, f1_macro: 0.8712, log_loss: 0.3011 },
     champion: {
@@ -25,9 +37,10 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
     },
     baseline: { kind: "registry", version: 3, files: [...SAMPLE_CHAMPION_FILES] },
     deltas: {
-      accuracy: { delta: 0.0072, ci: [-0.0031, 0.0175], pValue: 0.17 },
-      f1_macro: { delta: -0.0191, ci: [-0.0302, -0.008], pValue: 0.0031 },
-      log_loss: { delta: 0.0057, ci: [-0.001, 0.0124], pValue: 0.094 },
+      accuracy: { delta: 0.0072, ci: [-0.0031, 0.0175] },
+      // A drop of 0.0191, surely above 0: fails a maxDrop 0.01 gate when the bot re-judges it.
+      f1_macro: { delta: -0.0191, ci: [-0.0302, -0.008], evidence: normalEvidence(-0.0191, 0.0067, 150) },
+      log_loss: { delta: 0.0057, ci: [-0.001, 0.0124] },
     },
     gates: [
       {
@@ -35,17 +48,19 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
         rule: "min",
         value: 0.9123,
         threshold: 0.9,
+        outcome: "pass",
         passed: true,
         reason: "0.9123 is at least 0.9",
       },
       {
         metric: "f1_macro",
         rule: "maxDrop",
-        value: -0.0191,
+        value: 0.0191,
         threshold: 0.01,
+        outcome: "fail",
         passed: false,
-        ci: [-0.0302, -0.008],
-        pValue: 0.0031,
+        ci: [0.008, 0.0302],
+        certified: 0.0302,
         reason: "dropped 0.0191, more than 0.01, significant at 0.05",
       },
     ],

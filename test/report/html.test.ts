@@ -70,10 +70,22 @@ describe("renderHtml", () => {
     const html = renderHtml(sampleReport());
 
     expect(html).toContain(
-      '<tr><th scope="row">f1_macro <span class="mg-muted">(primary)</span></th><td>0.8903</td><td>0.8712</td><td>-0.0191</td><td>[-0.0302, -0.008]</td><td>p=0.0031</td></tr>',
+      '<tr><th scope="row">f1_macro <span class="mg-muted">(primary)</span></th><td>0.8903</td><td>0.8712</td><td>-0.0191</td><td>[-0.0302, -0.008]</td></tr>',
     );
-    expect(html).toContain('<th scope="col" class="mg-text">Metric</th><th scope="col">Result</th>');
+    expect(html).toContain('<th scope="col" class="mg-text">Metric</th><th scope="col">Outcome</th>');
     expect(html).toMatch(/<span class="mg-status-fail"><svg class="mg-icon" [^>]*>.*?<\/svg> fail<\/span>/);
+  });
+
+  it("shows the gates before the metrics, with bounds, the certified margin and the rows needed", () => {
+    const report = sampleReport();
+    const unsure = { ...report.gates[1]!, outcome: "inconclusive" as const, rowsNeeded: 2400 };
+
+    const html = renderHtml({ ...report, gates: [report.gates[0]!, unsure], outcome: "inconclusive" });
+
+    expect(html.indexOf('id="gates"')).toBeLessThan(html.indexOf('id="metrics"'));
+    expect(html).toMatch(/<h1><span class="mg-status-warn">.*? Inconclusive<\/span>: churn<\/h1>/);
+    expect(html).toContain("Inconclusive on 1 of 2 gates: f1_macro (drop at most 0.01)");
+    expect(html).toContain("<td>[+0.008, +0.0302]</td><td>≤ 0.0302</td><td>≈ 2,400</td>");
   });
 
   it("draws the training curve with one point per epoch for loss and validation loss", () => {

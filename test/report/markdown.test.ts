@@ -46,14 +46,56 @@ describe("renderMarkdown", () => {
     expect(lines(markdown)[4]).toContain("Failed 1 of 2 gates: f1&#95;macro");
   });
 
-  it("compares champion and challenger with signed deltas, 95% intervals and p-values", () => {
+  it("says inconclusive first, why it blocks, and how many rows would tell", () => {
+    const report = sampleReport();
+    const gates = [
+      report.gates[0]!,
+      {
+        ...report.gates[1]!,
+        outcome: "inconclusive" as const,
+        value: 0.004,
+        ci: [-0.01, 0.018] as [number, number],
+        certified: 0.018,
+        rowsNeeded: 2400,
+      },
+    ];
+
+    const markdown = renderMarkdown({ ...report, gates, outcome: "inconclusive" });
+
+    expect(lines(markdown)[2]).toBe(
+      "### ❔ modelgate: churn inconclusive: inconclusive on 1 of 2 gates: f1&#95;macro (drop at most 0.01)",
+    );
+    expect(lines(markdown)[4]).toMatch(
+      /^This test set cannot tell whether the change is within the allowed margin/,
+    );
+    expect(markdown).toContain(
+      "| ❔ inconclusive | f1&#95;macro | drop at most 0.01 | 0.004 | [-0.01, +0.018] | ≤ 0.018 | ≈ 2,400 |",
+    );
+  });
+
+  it("an inconclusive gate beyond its margin says more rows cannot pass; one allowed by onInconclusive says so", () => {
+    const report = sampleReport();
+    const unsure = { ...report.gates[1]!, outcome: "inconclusive" as const, rowsNeeded: null };
+
+    const blocked = renderMarkdown({ ...report, gates: [unsure], outcome: "inconclusive" });
+    const allowed = renderMarkdown({
+      ...report,
+      gates: [{ ...unsure, passed: true }],
+      passed: true,
+      outcome: "passed",
+    });
+
+    expect(blocked).toContain("| more rows cannot pass |");
+    expect(allowed).toContain("| ❔ inconclusive (allowed) | f1&#95;macro |");
+    expect(lines(allowed)[2]).toBe("### ✅ modelgate: churn passed all 1 gate");
+  });
+
+  it("compares champion and challenger with signed deltas and their one-sided bounds", () => {
     const markdown = renderMarkdown(sampleReport());
 
-    expect(markdown).toContain("| Metric | Champion | Challenger | Δ | 95% CI | p |");
-    expect(markdown).toContain(
-      "| f1&#95;macro (primary) | 0.8903 | 0.8712 | -0.0191 | [-0.0302, -0.008] | p=0.0031 |",
-    );
-    expect(markdown).toContain("| accuracy | 0.9051 | 0.9123 | +0.0072 | [-0.0031, +0.0175] | p=0.17 |");
+    expect(markdown).toContain("| Metric | Champion | Challenger | Δ | Δ 95% bounds |");
+    expect(markdown).toContain("| f1&#95;macro (primary) | 0.8903 | 0.8712 | -0.0191 | [-0.0302, -0.008] |");
+    expect(markdown).toContain("| accuracy | 0.9051 | 0.9123 | +0.0072 | [-0.0031, +0.0175] |");
   });
 
   it("shows only the challenger when there is no champion", () => {
@@ -64,14 +106,17 @@ describe("renderMarkdown", () => {
     expect(markdown).not.toContain("Champion");
   });
 
-  it("lists every gate with its result, rule, interval and reason", () => {
+  it("lists every gate with its outcome, rule, observed change, bounds, certified margin and reason", () => {
     const markdown = renderMarkdown(sampleReport());
 
     expect(markdown).toContain(
-      "| ✅ pass | accuracy | at least 0.9 | 0.9123 | – | – | 0.9123 is at least 0.9 |",
+      "| Outcome | Metric | Rule | Observed | 95% bounds | Certifies | Rows needed | Why |",
     );
     expect(markdown).toContain(
-      "| ❌ fail | f1&#95;macro | drop at most 0.01 | -0.0191 | [-0.0302, -0.008] | p=0.0031 | dropped 0.0191, more than 0.01, significant at 0.05 |",
+      "| ✅ pass | accuracy | at least 0.9 | 0.9123 | – | – | – | 0.9123 is at least 0.9 |",
+    );
+    expect(markdown).toContain(
+      "| ❌ fail | f1&#95;macro | drop at most 0.01 | 0.0191 | [+0.008, +0.0302] | ≤ 0.0302 | – | dropped 0.0191, more than 0.01, significant at 0.05 |",
     );
     // Failed gates are unfolded so reviewers see them without a click.
     expect(markdown).toContain("<details open><summary>Gates (2)</summary>");

@@ -72,6 +72,30 @@ describe("parseReport", () => {
     expect(error.message).toContain('expected tuple, found string "wide"');
   });
 
+  it("refuses bootstrap evidence whose quantiles do not ascend, naming the entry", () => {
+    const report = asJson(sampleReport()) as { deltas: { f1_macro: { evidence: { quantiles: number[] } } } };
+    report.deltas.f1_macro.evidence.quantiles[7] = 5;
+
+    const error = userError(() => parseReport(report));
+
+    expect(error.location.field).toBe("deltas.f1_macro.evidence.quantiles.8");
+    expect(error.message).toContain("quantiles must ascend");
+  });
+
+  it("refuses paired evidence with more discordant rows than rows, and a truncated quantile list", () => {
+    const paired = asJson(sampleReport()) as { deltas: Record<string, unknown> };
+    paired.deltas.accuracy = {
+      delta: 0,
+      ci: [0, 0],
+      evidence: { kind: "paired", n: 10, challengerOnly: 6, championOnly: 6 },
+    };
+    const short = asJson(sampleReport()) as { deltas: { f1_macro: { evidence: { quantiles: number[] } } } };
+    short.deltas.f1_macro.evidence.quantiles.pop();
+
+    expect(userError(() => parseReport(paired)).message).toContain("more discordant rows than rows");
+    expect(userError(() => parseReport(short)).location.field).toBe("deltas.f1_macro.evidence.quantiles");
+  });
+
   it("rejects another version", () => {
     const error = userError(() => parseReport({ ...sampleReport(), version: 2 }));
 
