@@ -86,7 +86,8 @@ export async function mainHelp(): Promise<string> {
     "stdout, nothing else there), --help, --verbose and --quiet.",
     "",
     "Exit codes: 0 done, check passed; 1 check failed (invalid data, gate failed, drift);",
-    "            2 usage or configuration error; 3 internal error (a bug).",
+    "            2 usage or configuration error; 3 internal error (a bug);",
+    "            130/143 interrupted by Ctrl-C/SIGTERM (train and run leave no partial model).",
     "",
   ].join("\n");
 }

@@ -9,6 +9,7 @@ import { gitInfo } from "../../core/tracking/git.js";
 import { RunStore } from "../../core/tracking/index.js";
 import { printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
 import type { Command, Context } from "../context.js";
+import { interruptible } from "../interrupt.js";
 import { championFor } from "./champion.js";
 
 export function storeRoot(loaded: LoadedConfig): string {
@@ -18,24 +19,31 @@ export function storeRoot(loaded: LoadedConfig): string {
 export const trainCommand: Command = {
   name: "train",
   summary: "train the project's model; DIR gets model.json, weights.bin and modelgate.json",
-  usage: "train [--out DIR]",
+  usage: "train [--out DIR [--force]]",
   details: [
     "Default DIR: .modelgate/artifacts/<run id>/model. Every training is tracked (see 'modelgate runs').",
+    "The model is written beside DIR as .DIR.partial-<id> and renamed into place when complete, so a",
+    "failed or interrupted training (Ctrl-C: exit 130, SIGTERM: 143) leaves no model folder.",
+    "A non-empty DIR is refused unless --force (the old folder is replaced only once the new one is complete).",
   ],
-  flags: { out: { type: "string" } },
+  flags: { out: { type: "string" }, force: { type: "boolean" } },
   async run(_positionals, flags, ctx) {
     const loaded = (await projectConfig(ctx, true))!;
     const out = stringFlag(flags, "out");
-    const result = await trainProject(loaded, {
-      cwd: ctx.io.cwd,
-      out: out ? path.resolve(ctx.io.cwd, out) : undefined,
-      logger: ctx.logger,
-      store: new RunStore(storeRoot(loaded)),
-      git: await gitInfo(loaded.root),
+    return interruptible(ctx, async (signal) => {
+      const result = await trainProject(loaded, {
+        cwd: ctx.io.cwd,
+        out: out ? path.resolve(ctx.io.cwd, out) : undefined,
+        force: flags.force === true,
+        signal,
+        logger: ctx.logger,
+        store: new RunStore(storeRoot(loaded)),
+        git: await gitInfo(loaded.root),
+      });
+      if (ctx.json) printJson(ctx, { model: result.dir, run: result.run });
+      else ctx.io.stdout.write(`${path.relative(ctx.io.cwd, result.dir) || "."}\n`);
+      return ExitCode.ok;
     });
-    if (ctx.json) printJson(ctx, { model: result.dir, run: result.run });
-    else ctx.io.stdout.write(`${path.relative(ctx.io.cwd, result.dir) || "."}\n`);
-    return ExitCode.ok;
   },
 };
 

@@ -2,10 +2,19 @@ import path from "node:path";
 import { Octokit } from "octokit";
 import { z } from "zod";
 import { ExitCode, UserError } from "../../core/errors.js";
-import { lineageFromModelDir, openRegistry, type RegistryStore } from "../../core/registry/index.js";
-import { renderVersion, renderVersionTable } from "../../core/registry/render.js";
+import { evaluateProject } from "../../core/pipeline/evaluate.js";
+import {
+  checkModelFolder,
+  type ModelVersion,
+  openRegistry,
+  type RegistryStore,
+  registerModel,
+} from "../../core/registry/index.js";
+import { renderVersion, renderVersionTable, shortFingerprint } from "../../core/registry/render.js";
+import { RunStore } from "../../core/tracking/index.js";
 import { printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
 import type { Command, Context, Flags } from "../context.js";
+import { storeRoot } from "./model.js";
 
 const GitHubEnv = z.object({
   GITHUB_TOKEN: z
@@ -46,7 +55,7 @@ export const registryCommand: Command = {
         field: "--subcommand",
       });
     }
-    const { store, defaultName } = await openStore(ctx, flags);
+    const { store } = await openStore(ctx, flags);
     const alias = stringFlag(flags, "alias") ?? "champion";
     const meta = { by: actor(ctx), reason: stringFlag(flags, "reason") };
     switch (sub) {
@@ -91,23 +100,65 @@ export const registryCommand: Command = {
       }
       default: {
         const dir = requirePositional(args, 0, "DIR");
-        const name = stringFlag(flags, "name") ?? defaultName;
-        if (!name)
-          throw new UserError("no model name: pass --name NAME or set name in modelgate.yml", {
-            field: "--name",
-          });
-        const modelDir = path.resolve(ctx.io.cwd, dir);
-        const record = await store.register(name, modelDir, await lineageFromModelDir(modelDir));
+        const record = await registerFolder(
+          ctx,
+          store,
+          path.resolve(ctx.io.cwd, dir),
+          stringFlag(flags, "name"),
+        );
         if (ctx.json) printJson(ctx, record);
-        else
+        else {
+          const scored = Object.keys(record.metrics).filter((m) => !TRAINING_METRICS.has(m));
           ctx.io.stdout.write(
-            `registered ${record.name} v${record.version} (${record.files.length} files)\n`,
+            `registered ${record.name} v${record.version} (${record.files.length} files; ` +
+              `${scored.length > 0 ? `evaluated: ${scored.length} metrics on test data ${shortFingerprint(record.dataFingerprints?.test)}` : "not evaluated"})\n`,
           );
+        }
         return ExitCode.ok;
       }
     }
   },
 };
+
+/**
+ * `registry register DIR`: checked by registerModel (a model of this project, finite weights), and
+ * scored on the project's test rows first when the name is the project's, so the version carries
+ * evaluation metrics and the test data's fingerprint like every other way in.
+ */
+async function registerFolder(
+  ctx: Context,
+  store: RegistryStore,
+  modelDir: string,
+  nameFlag: string | undefined,
+): Promise<ModelVersion> {
+  const loaded = await projectConfig(ctx, false);
+  const name = nameFlag ?? loaded?.config.name;
+  if (!name)
+    throw new UserError("no model name: pass --name NAME or set name in modelgate.yml", {
+      field: "--name",
+    });
+  const ours = loaded && loaded.config.name === name ? loaded : undefined;
+  const project = ours
+    ? {
+        name,
+        target: ours.config.data.target,
+        ...(ours.config.model.task ? { task: ours.config.model.task } : {}),
+      }
+    : { name };
+  // Checked before scoring too: evaluating a folder of CSVs would fail with a less useful message.
+  await checkModelFolder(modelDir, project);
+  const evaluation = ours
+    ? await evaluateProject(ours, {
+        cwd: ctx.io.cwd,
+        modelDir,
+        logger: ctx.logger,
+        store: new RunStore(storeRoot(ours)),
+      }).then(({ report }) => ({ metrics: report.metrics, testFingerprint: report.data.test?.fingerprint }))
+    : undefined;
+  return registerModel({ store, modelDir, project, evaluation, logger: ctx.logger });
+}
+
+const TRAINING_METRICS = new Set(["loss", "val_loss", "epochs", "best_epoch"]);
 
 export async function openStore(
   ctx: Context,

@@ -15,7 +15,8 @@ export const serveCommand: Command = {
     "serve (--model DIR | --alias ALIAS) [--port 8080] [--host 127.0.0.1] [--name NAME] [--log FILE] [--max-body BYTES]",
   details: [
     "Raw feature values go in; the preprocessing saved with the model is applied. NAME defaults to the",
-    "config's name, else 'model'. --log appends every prediction to FILE as JSON Lines (rotated at 100 MiB).",
+    "project name in the model's run record, else the config's name, else 'model'.",
+    "--log appends every prediction to FILE as JSON Lines (rotated at 100 MiB).",
     "Ctrl-C or SIGTERM finishes the requests in flight and stops; SIGHUP reloads the model folder.",
     "--alias serves the registry version an alias (champion, ...) points at, and follows the alias when",
     "it moves (checked every --poll seconds, default 30, and on SIGHUP).",
@@ -39,24 +40,26 @@ export const serveCommand: Command = {
       });
     const port = intFlag(flags, "port", { min: 0, fallback: DEFAULT_PORT })!;
     if (port > 65535) throw new UserError(`expected a port up to 65535, found ${port}`, { field: "--port" });
-    const name = stringFlag(flags, "name") ?? (await projectConfig(ctx, false))?.config.name ?? "model";
+    const asked = stringFlag(flags, "name");
+    const projectName = (await projectConfig(ctx, false))?.config.name;
     const log = stringFlag(flags, "log");
     const source = alias
       ? {
-          loader: await aliasLoader(ctx, name, alias),
+          loader: await aliasLoader(ctx, asked ?? projectName ?? "model", alias),
           pollIntervalMs: 1000 * (intFlag(flags, "poll", { fallback: 30 }) ?? 30),
         }
       : { modelDir: path.resolve(ctx.io.cwd, model!) };
     const server = await createModelServer({
       ...source,
-      name,
+      ...(asked ? { name: asked } : {}),
+      ...(projectName ? { defaultName: projectName } : {}),
       logger: ctx.logger,
       host: stringFlag(flags, "host") ?? "127.0.0.1",
       port,
       maxBodyBytes: intFlag(flags, "max-body", { fallback: DEFAULT_MAX_BODY_BYTES })!,
       ...(log ? { predictionLog: { file: path.resolve(ctx.io.cwd, log) } } : {}),
     });
-    const { manifest } = server.model();
+    const { manifest, name } = server.model();
     if (ctx.json)
       ctx.io.stdout.write(`${JSON.stringify({ url: server.url, name, version: server.model().version })}\n`);
     else ctx.io.stdout.write(banner(server.url, name, manifest));

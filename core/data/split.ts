@@ -5,6 +5,8 @@ export interface ColumnTable {
   columns: string[];
   data: Cell[][];
   lines?: Int32Array;
+  /** When rows come from several files: the files' names, and each row's index into them. */
+  files?: { names: string[]; index: Uint16Array };
 }
 
 /**
@@ -48,5 +50,8 @@ export function takeRows<T extends ColumnTable>(table: T, rows: Int32Array): T {
     ...table,
     data: table.data.map((column) => Array.from(rows, (r) => column[r]!)),
     lines: table.lines ? Int32Array.from(rows, (r) => table.lines![r]!) : undefined,
+    files: table.files
+      ? { names: table.files.names, index: Uint16Array.from(rows, (r) => table.files!.index[r]!) }
+      : undefined,
   };
 }

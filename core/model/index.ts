@@ -1,4 +1,5 @@
 export { type BackendChoice, type BackendOptions, initBackend } from "./backend.js";
+export { featureAt } from "./checks.js";
 export { type Encoded, transform, transformRecords } from "./encode.js";
 export {
   type LoadedModel,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Cell } from "../data/types.js";
 import { UserError } from "../errors.js";
 import type {
@@ -132,12 +133,26 @@ function fitBoolean(name: string, present: Cell[]): BooleanFeature {
 function fitCategorical(name: string, present: Cell[]): CategoricalFeature {
   const counts = new Map<string, number>();
   for (const cell of present) {
-    const label = labelOf(cell);
+    const label = categoryKey(labelOf(cell));
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   // Most frequent first; ties by name so the one-hot layout does not depend on row order.
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { name, kind: "categorical", categories: ranked.slice(0, MAX_CATEGORIES).map(([label]) => label) };
+  const kept = ranked.slice(0, MAX_CATEGORIES);
+  const shares = kept.map(([, count]) => count / present.length);
+  shares.push(Math.max(0, 1 - shares.reduce((sum, share) => sum + share, 0)));
+  return { name, kind: "categorical", categories: kept.map(([label]) => label), shares };
+}
+
+// Longer category values are stored as a prefix and a hash: a model folder stays small and loadable,
+// and two long values that differ only past the prefix stay apart.
+export const MAX_CATEGORY_LENGTH = 200;
+
+/** The label a category value is stored and looked up under. */
+export function categoryKey(label: string): string {
+  if (label.length <= MAX_CATEGORY_LENGTH) return label;
+  const hash = createHash("sha256").update(label).digest("hex").slice(0, 16);
+  return `${label.slice(0, MAX_CATEGORY_LENGTH - 24)}…#${hash}`;
 }
 
 function fitTarget(name: string, cells: Cell[], task: FitOptions["task"]): Target {

@@ -25,6 +25,15 @@ export const CategoricalFeature = z.strictObject({
   kind: z.literal("categorical"),
   /** One-hot columns in this order, then one for every other value (`__unknown__`, also missing). */
   categories: z.array(z.string().max(10_000)).max(100),
+  /**
+   * The training share of each column (categories, then other values): how an unseen or missing value
+   * is encoded, so it gets the training mix's prediction instead of an untrained "unknown" weight.
+   * Absent in models written before it existed: those encode such values as "other".
+   */
+  shares: z
+    .array(Finite.refine((v) => v >= 0 && v <= 1, "must be a share in [0, 1]"))
+    .max(101)
+    .optional(),
 });
 export type CategoricalFeature = z.infer<typeof CategoricalFeature>;
 

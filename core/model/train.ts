@@ -2,6 +2,15 @@ import type * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../config/schema.js";
 import type { Logger } from "../ports.js";
 import { type BackendOptions, initBackend } from "./backend.js";
+import {
+  allFinite,
+  checkEncoded,
+  checkEncodedTarget,
+  checkTarget,
+  checkTrainingInput,
+  divergedError,
+  type RowSource,
+} from "./checks.js";
 import { transform } from "./encode.js";
 import { createKernelTrainer } from "./kernel-trainer.js";
 import { assignWeights, buildNetwork, flattenWeights, layerShapes } from "./network.js";
@@ -9,6 +18,7 @@ import { encodedWidth, type FitOptions, fitPreprocessor, type Table } from "./pr
 import { deriveSeed, prng, range, shuffle } from "./random.js";
 import type { Preprocessor } from "./schema.js";
 import { createTrainer } from "./trainer.js";
+import { withUnseenRows } from "./unseen.js";
 
 export interface EpochLog {
   epoch: number;
@@ -22,6 +32,10 @@ export interface TrainOptions extends Omit<FitOptions, "task"> {
   logger: Logger;
   onEpoch?: (log: EpochLog) => void;
   backend?: BackendOptions;
+  /** The training file and each row's line, for errors that name where a bad value is. */
+  source?: RowSource;
+  /** Checked between epochs: aborting stops training with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface TrainedModel {
@@ -72,8 +86,16 @@ export async function trainModel(
 ): Promise<TrainedModel> {
   const { logger } = options;
   const backend = await initBackend(config.backend, logger, options.backend);
+  const source = options.source ?? {};
+  // Only the columns training reads: a long name in a left-out column is no obstacle.
+  const used = (name: string) =>
+    name === options.target || (options.features?.includes(name) ?? name !== options.id);
+  checkTrainingInput(table, used, source);
   const preprocessor = fitPreprocessor(table, { ...options, ...(config.task ? { task: config.task } : {}) });
   const { x, y, rows } = transform(preprocessor, table);
+  checkTarget(preprocessor, rows);
+  checkEncoded(preprocessor, table, x, rows, source);
+  checkEncodedTarget(preprocessor, table, y!, source);
   const classes = preprocessor.target.task === "classification" ? preprocessor.target.classes.length : 0;
   const targets = classes > 0 ? oneHot(y!, classes) : y!;
   const outputs = classes > 0 ? classes : 1;
@@ -102,7 +124,12 @@ export async function trainModel(
     backend === "tensorflow" ? undefined : createKernelTrainer(trainerOptions, config.batchSize);
   const trainer = kernelTrainer ?? createTrainer(trainerOptions);
   const engine = kernelTrainer ? "modelgate's wasm SIMD kernels" : `tfjs ${backend}`;
-  const order = split.train;
+  const training = withUnseenRows(
+    preprocessor,
+    { x, targets, train: split.train },
+    deriveSeed(config.seed, 0x0c),
+  );
+  const order = training.train;
   const length = trainingLength(config, order.length);
   const shuffleRandom = prng(deriveSeed(config.seed, 0x5f));
   const history: EpochLog[] = [];
@@ -110,7 +137,7 @@ export async function trainModel(
   let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= length.epochs; epoch++) {
-      trainer.trainEpoch(x, targets, shuffle(order, shuffleRandom), config.batchSize);
+      trainer.trainEpoch(training.x, training.targets, shuffle(order, shuffleRandom), config.batchSize);
       const loss = trainer.epochLoss();
       const valLoss = earlyStopping
         ? trainer.evaluate(validation.x, validation.y, split.validation.length)
@@ -119,8 +146,10 @@ export async function trainModel(
       history.push(log);
       options.onEpoch?.(log);
       logger.progress("epoch", epoch, length.epochs, epochDetail(loss, valLoss));
-      if (!Number.isFinite(loss)) {
-        logger.warning(`training diverged at epoch ${epoch} (loss ${loss}); try a lower model.learningRate`);
+      // Past a non-finite loss every later step is NaN too: stop now, and write no model.
+      if (!Number.isFinite(loss)) throw divergedError("training loss", epoch, config.learningRate);
+      if (valLoss !== null && !Number.isFinite(valLoss)) {
+        throw divergedError("validation loss", epoch, config.learningRate);
       }
       if (earlyStopping && valLoss !== null) {
         if (valLoss < best.loss) best = { loss: valLoss, epoch, weights: trainer.weights() };
@@ -129,11 +158,14 @@ export async function trainModel(
           break;
         }
       }
-      // Let the event loop breathe between epochs (a server or the bot may share the process).
+      // Let the event loop breathe between epochs (a server or the bot may share the process), and
+      // let a signal handler run: an interrupted run stops here.
       await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
     }
     // Keras's EarlyStopping leaves the last weights; the best ones are what early stopping is for.
     const weights = best.weights ?? trainer.weights();
+    if (!allFinite(weights)) throw divergedError("weights", history.length, config.learningRate);
     assignWeights(model, shapes, weights);
   } finally {
     trainer.dispose();

@@ -17,6 +17,8 @@ export interface ProjectData {
   train: ColumnTable;
   test: ColumnTable;
   info: { train: DataPartInfo; test: DataPartInfo };
+  /** The training file, when it is one file (so its `lines` are that file's lines). */
+  trainFile?: string;
 }
 
 /** Reads every file of a location into one column table, with a content fingerprint. */
@@ -38,7 +40,27 @@ export async function loadTable(
       ? fingerprints[0]!
       : `sha256:${createHash("sha256").update(fingerprints.join("\n")).digest("hex")}`;
   const rows = data[0]?.length ?? 0;
-  return { table: { columns: first.columns, data }, info: { file: location, rows, fingerprint } };
+  return {
+    table: { columns: first.columns, data, ...linesOf(parts, sources) },
+    info: { file: location, rows, fingerprint },
+  };
+}
+
+/** Each row's file line, and with several files each row's file, so errors can name where a value is. */
+function linesOf(parts: { lines: Int32Array }[], sources: { name: string }[]): Partial<ColumnTable> {
+  if (parts.length === 1) return { lines: parts[0]!.lines };
+  // More files than a Uint16Array can index is a glob nobody reads errors for one by one.
+  if (parts.length > 65_535) return {};
+  const total = parts.reduce((sum, part) => sum + part.lines.length, 0);
+  const lines = new Int32Array(total);
+  const index = new Uint16Array(total);
+  let at = 0;
+  parts.forEach((part, i) => {
+    lines.set(part.lines, at);
+    index.fill(i, at, at + part.lines.length);
+    at += part.lines.length;
+  });
+  return { lines, files: { names: sources.map((s) => s.name), index } };
 }
 
 /**
@@ -62,7 +84,12 @@ export async function loadProjectData(
   if (testLocation) {
     const test = await loadTable(testLocation, read);
     requireTarget(test.table, data.target, testLocation);
-    return { train: train.table, test: test.table, info: { train: train.info, test: test.info } };
+    return {
+      train: train.table,
+      test: test.table,
+      info: { train: train.info, test: test.info },
+      ...(train.table.lines && !train.table.files ? { trainFile: at(data.train) } : {}),
+    };
   }
   const target = train.table.data[train.table.columns.indexOf(data.target)]!;
   const { train: trainRows, test: testRows } = splitRows(target.length, {
@@ -82,6 +109,7 @@ export async function loadProjectData(
         fingerprint: fp,
       },
     },
+    ...(train.table.lines && !train.table.files ? { trainFile: at(data.train) } : {}),
   };
 }
 

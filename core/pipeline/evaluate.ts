@@ -4,7 +4,7 @@ import type { LoadedConfig } from "../config/index.js";
 import type { ColumnTable } from "../data/split.js";
 import { UserError } from "../errors.js";
 import { compareModels } from "../gate/index.js";
-import { confusionMatrix, perClass } from "../metrics/index.js";
+import { confusionMatrix, metricsFor, perClass } from "../metrics/index.js";
 import type { ClassificationData, RegressionData } from "../metrics/schema.js";
 import {
   type BackendOptions,
@@ -70,13 +70,22 @@ export async function evaluateProject(
     });
   }
   options.logger.info(`evaluating on ${info.test.rows} rows${champion ? " against the champion" : ""}`);
-  const scored = score(challenger, table);
-  const championScored = champion ? score(champion, table) : undefined;
+  const shown = (dir: string) => path.relative(options.cwd, dir) || ".";
+  const scored = score(challenger, table, shown(options.modelDir));
+  const championScored = champion ? score(champion, table, shown(options.championDir!)) : undefined;
   const comparison = compareModels(task, scored as never, championScored as never, config.gates, {
     significance: config.significance,
     onInconclusive: config.onInconclusive,
     seed: config.model.seed,
   });
+  const undefinedMetrics = metricsFor(task)
+    .map((m) => m.name)
+    .filter((name) => !(name in comparison.metrics));
+  if (undefinedMetrics.length > 0) {
+    options.logger.warning(
+      `${undefinedMetrics.join(", ")}: not defined on these ${info.test.rows} rows (e.g. a single class), left out of the report`,
+    );
+  }
 
   const trainRun = RunRecord.safeParse(challenger.manifest.run);
   const finished = new Date();
@@ -174,9 +183,15 @@ export async function writeReport(
   return files;
 }
 
-function score(model: LoadedModel, table: ColumnTable): ClassificationData | RegressionData {
+function score(model: LoadedModel, table: ColumnTable, dir: string): ClassificationData | RegressionData {
   const encoded = transform(model.preprocessor, table);
   const prediction = predictEncoded(model, encoded.x, encoded.rows);
+  checkFinitePredictions(
+    prediction.task === "classification" ? prediction.probabilities : prediction.values,
+    encoded.rows,
+    table,
+    dir,
+  );
   if (encoded.y === undefined) {
     throw new UserError(`the evaluation data has no target column '${model.manifest.target}'`, {
       field: "data.target",
@@ -195,6 +210,32 @@ function score(model: LoadedModel, table: ColumnTable): ClassificationData | Reg
     actual: Float64Array.from(encoded.y, (v) => v * scale.std + scale.mean),
     predicted: prediction.values,
   };
+}
+
+/** A model that answers NaN or Infinity is broken: metrics computed from it would be meaningless or dropped. */
+function checkFinitePredictions(values: ArrayLike<number>, rows: number, table: ColumnTable, dir: string) {
+  const width = values.length / Math.max(rows, 1);
+  let bad = 0;
+  let first = -1;
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < width; k++) {
+      const v = values[r * width + k]!;
+      if (v - v === 0) continue;
+      bad++;
+      if (first < 0) first = r;
+      break;
+    }
+  }
+  if (bad === 0) return;
+  const line = table.lines?.[first];
+  const fileIndex = table.files?.index[first];
+  const file = fileIndex === undefined ? "" : `${table.files!.names[fileIndex]}:`;
+  throw new UserError(
+    `the model's predictions are not finite numbers for ${bad} of ${rows} rows (first: ${line === undefined ? `data row ${first + 1}` : `${file ? file : "line "}${line}`}); ` +
+      "its metrics cannot be computed: the model is broken (diverged weights?), retrain it",
+    { file: dir },
+    1,
+  );
 }
 
 function part(info: DataPartInfo) {

@@ -9,6 +9,7 @@ import { ProfileBuilder } from "../profile/index.js";
 import { RunStore } from "../tracking/index.js";
 import type { RunRecord } from "../tracking/schema.js";
 import { loadProjectData } from "./dataset.js";
+import { openModelFolder } from "./model-folder.js";
 
 /** The training rows' profile, saved beside the model so drift checks need no training data. */
 export const REFERENCE_PROFILE = "profile.json";
@@ -17,6 +18,10 @@ export interface TrainProjectOptions {
   cwd: string;
   /** Model folder; default .modelgate/artifacts/<run id>/model under the project. */
   out?: string;
+  /** Replace a non-empty `out` (refused otherwise, before any work). */
+  force?: boolean;
+  /** Aborting stops training between epochs; the partial model folder is removed. */
+  signal?: AbortSignal;
   logger: Logger;
   store: RunStore;
   git?: { commit: string; dirty: boolean };
@@ -38,10 +43,37 @@ export async function trainProject(
   options: TrainProjectOptions,
 ): Promise<TrainProjectResult> {
   const started = new Date();
-  const { config } = loaded;
-  const model = { ...config.model, ...options.params };
+  const model = { ...loaded.config.model, ...options.params };
   const id = RunStore.newId(started);
+  const dir = options.out ?? path.join(options.store.root, "artifacts", id, "model");
+  // Refuse a non-empty --out before reading anything: the user learns in a second, not after training.
+  const folder = await openModelFolder(dir, { force: options.force });
+  let result: TrainProjectResult;
+  try {
+    result = await trainInto(folder.partial, dir, loaded, { ...options, model, id, started });
+    options.signal?.throwIfAborted();
+  } catch (error) {
+    await folder.discard();
+    throw error;
+  }
+  await folder.commit();
+  await options.store.save(result.run);
+  options.logger.info(
+    `model saved to ${dir} (run ${id}, ${result.trained.epochs} epochs on ${result.trained.backend})`,
+  );
+  return result;
+}
+
+async function trainInto(
+  partial: string,
+  dir: string,
+  loaded: LoadedConfig,
+  options: TrainProjectOptions & { model: LoadedConfig["config"]["model"]; id: string; started: Date },
+): Promise<TrainProjectResult> {
+  const { config } = loaded;
+  const { model, id, started } = options;
   const data = await options.logger.group("read data", () => loadProjectData(loaded, { cwd: options.cwd }));
+  options.signal?.throwIfAborted();
   options.logger.info(`training on ${data.info.train.rows} rows (${data.info.train.file})`);
 
   const trained = await options.logger.group("train", () =>
@@ -51,6 +83,12 @@ export async function trainProject(
       id: config.data.id,
       logger: options.logger,
       backend: options.backend,
+      source: {
+        ...(data.trainFile ? { file: data.trainFile } : {}),
+        ...(data.train.lines ? { lines: data.train.lines } : {}),
+        ...(data.train.files ? { files: data.train.files } : {}),
+      },
+      ...(options.signal ? { signal: options.signal } : {}),
     }),
   );
   const finished = new Date();
@@ -84,12 +122,9 @@ export async function trainProject(
     ...(options.parent ? { parent: options.parent } : {}),
     tags: {},
   };
-  const dir = options.out ?? path.join(options.store.root, "artifacts", id, "model");
   run.model = dir;
-  await saveModel(dir, trained, run);
-  await writeFile(path.join(dir, REFERENCE_PROFILE), `${JSON.stringify(profileTable(data.train))}\n`);
-  await options.store.save(run);
-  options.logger.info(`model saved to ${dir} (run ${id}, ${trained.epochs} epochs on ${trained.backend})`);
+  await saveModel(partial, trained, run);
+  await writeFile(path.join(partial, REFERENCE_PROFILE), `${JSON.stringify(profileTable(data.train))}\n`);
   return { dir, run, trained };
 }
 

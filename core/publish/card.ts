@@ -83,7 +83,7 @@ export function renderModelCard(input: {
     "",
     "## Limitations",
     "",
-    "- Predictions are only as good as the training data: rows unlike it (new categories fall into an unknown bucket; numbers outside the training range are extrapolated) deserve scepticism. `modelgate drift` compares live data with this model's training profile (`profile.json`).",
+    "- Predictions are only as good as the training data: rows unlike it (a new or missing category is encoded as the training mix of categories; numbers outside the training range are extrapolated) deserve scepticism. `modelgate drift` compares live data with this model's training profile (`profile.json`).",
     "- Metrics come from the held-out rows listed above and carry sampling error; the pull-request report shows their confidence intervals.",
     ...(manifest.task === "classification" ? ["- Probabilities are not calibrated."] : []),
     "",

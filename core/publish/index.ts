@@ -7,9 +7,9 @@ import type { Logger } from "../ports.js";
 import { collectModelFiles } from "../registry/files.js";
 import {
   type GitHubClient,
-  lineageFromModelDir,
   type ModelVersion,
   type RegistryStore,
+  registerModel,
 } from "../registry/index.js";
 import type { Report } from "../report/index.js";
 import { renderModelCard } from "./card.js";
@@ -70,9 +70,20 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
   const existing = await findIdentical(store, name, hashes);
   const version =
     existing ??
-    (await store.register(name, options.modelDir, {
-      ...(await lineageFromModelDir(options.modelDir)),
+    (await registerModel({
+      store,
+      modelDir: options.modelDir,
+      project: { name },
+      ...(options.report
+        ? {
+            evaluation: {
+              metrics: options.report.metrics,
+              testFingerprint: options.report.data.test?.fingerprint,
+            },
+          }
+        : {}),
       source: `release ${options.tag}`,
+      logger,
     }));
   logger.info(
     existing ? `${name} v${version.version} is already registered` : `registered ${name} v${version.version}`,

@@ -20,6 +20,13 @@ export type { GitHubClient } from "./git-data.js";
 export { DEFAULT_BRANCH, GitHubStore, type GitHubStoreOptions, githubStore } from "./github.js";
 export { lineageFromModelDir } from "./lineage.js";
 export { LocalStore, type LocalStoreOptions } from "./local.js";
+export {
+  checkModelFolder,
+  type Evaluation,
+  type ProjectExpectation,
+  type RegisterModelOptions,
+  registerModel,
+} from "./register.js";
 export { AliasIndex, FileEntry, Lineage, ModelVersion } from "./schema.js";
 export type { AliasMeta, RegistryStore } from "./store.js";
 

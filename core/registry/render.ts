@@ -22,10 +22,21 @@ function formatMetric(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toPrecision(4);
 }
 
+// Training bookkeeping, shown only when a version has no evaluation metrics.
+const TRAINING_METRICS = new Set(["loss", "val_loss", "epochs", "best_epoch"]);
+
 function metricsSummary(metrics: Record<string, number>, max = 3): string {
-  const entries = Object.entries(metrics).sort(([a], [b]) => (a < b ? -1 : 1));
+  const all = Object.entries(metrics).sort(([a], [b]) => (a < b ? -1 : 1));
+  const evaluated = all.filter(([name]) => !TRAINING_METRICS.has(name));
+  if (all.length > 0 && evaluated.length === 0) return "not evaluated";
+  const entries = evaluated;
   const shown = entries.slice(0, max).map(([k, v]) => `${k}=${formatMetric(v)}`);
   return entries.length > max ? `${shown.join(" ")} …` : shown.join(" ");
+}
+
+/** A fingerprint short enough for a table column: enough to tell two test sets apart. */
+export function shortFingerprint(fingerprint: string | undefined): string {
+  return fingerprint ? fingerprint.replace(/^sha256:/, "").slice(0, 12) : "-";
 }
 
 /** `registry list`: one row per version. */
@@ -39,9 +50,10 @@ export function renderVersionTable(
     `v${v.version}`,
     (aliasesByVersion(aliases.get(v.name) ?? {}).get(v.version) ?? []).join(", "),
     v.createdAt.replace(/\.\d+Z$/, "Z"),
+    shortFingerprint(v.dataFingerprints?.test),
     metricsSummary(v.metrics),
   ]);
-  return `${table(["NAME", "VERSION", "ALIASES", "CREATED", "METRICS"], rows)}\n`;
+  return `${table(["NAME", "VERSION", "ALIASES", "CREATED", "TEST DATA", "METRICS"], rows)}\n`;
 }
 
 /** `registry show`: one version's lineage, metrics and files. */

@@ -41,7 +41,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       if (deps.isClosing()) head.connection = "close";
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(reply.status, head);
-        res.end(text);
+        res.end(method === "HEAD" ? undefined : text);
       }
       metrics.request(label, method, reply.status, (performance.now() - started) / 1000);
     };
@@ -50,7 +50,13 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       if (error instanceof HttpError) {
         metrics.error(
           label,
-          error.status === 413 ? "too_large" : error.status === 404 ? "not_found" : "bad_request",
+          error.status === 413
+            ? "too_large"
+            : error.status === 404
+              ? "not_found"
+              : error.status === 422
+                ? "not_finite"
+                : "bad_request",
         );
         finish({ status: error.status, body: { error: error.message } }, error.headers);
       } else if (error instanceof UserError) {
@@ -69,9 +75,10 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       const { route, match } = find(routes, decodePath(path));
       if (!route || !match) throw new HttpError(404, `no route for ${path}`);
       label = route.label;
-      const handler = route.methods[method as "GET" | "POST"];
+      // HEAD is GET without the body (load balancers probe health routes with it).
+      const handler = route.methods[(method === "HEAD" ? "GET" : method) as "GET" | "POST"];
       if (!handler) {
-        const allow = Object.keys(route.methods).join(", ");
+        const allow = allowed(route).join(", ");
         throw new HttpError(405, `${method} is not allowed on ${route.label}; use ${allow}`, { allow });
       }
       const ctx: RouteContext = { req, name: match[1], version: match[2], requestId };
@@ -80,6 +87,11 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       fail(error);
     }
   };
+}
+
+function allowed(route: Route): string[] {
+  const methods = Object.keys(route.methods);
+  return methods.includes("GET") ? [...methods, "HEAD"] : methods;
 }
 
 function find(routes: Route[], path: string): { route?: Route; match?: RegExpExecArray } {

@@ -7,6 +7,7 @@ import { createHandler } from "./handler.js";
 import { openPredictionLog, type PredictionLog, type PredictionLogOptions } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { createHolder, folderLoader, type ModelHolder, type ModelLoader } from "./model.js";
+import { servedName } from "./name.js";
 import { createRoutes } from "./routes.js";
 import { ModelName } from "./schema.js";
 
@@ -17,8 +18,10 @@ export interface ServeOptions {
   /** A model folder (`modelgate train --out`); or `loader`, which names the folder and its version. */
   modelDir?: string;
   loader?: ModelLoader;
-  /** The NAME in /v1/models/NAME and /v2/models/NAME. */
-  name: string;
+  /** The NAME in /v1/models/NAME and /v2/models/NAME; default: the model's run record, then `defaultName`. */
+  name?: string;
+  /** Used when neither `name` nor the model's run record names it (the project config's name); else "model". */
+  defaultName?: string;
   logger: Logger;
   host?: string;
   /** 0 picks a free port. */
@@ -55,7 +58,7 @@ export const DEFAULT_MAX_BATCH = 256;
 /** The prediction server: TF Serving v1, Open Inference Protocol v2 and MLflow routes over one model. */
 export async function createModelServer(options: ServeOptions): Promise<ModelServer> {
   const { logger } = options;
-  const { name, loader } = checkOptions(options);
+  const loader = loaderOf(options);
   const metrics = createMetrics();
   const holder = await createHolder({
     loader,
@@ -66,6 +69,13 @@ export async function createModelServer(options: ServeOptions): Promise<ModelSer
     maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
     onCall: (rows) => metrics.modelCall(rows),
   });
+  let name: string;
+  try {
+    name = checkName(servedName(options.name, holder.current().loaded.manifest, options.defaultName));
+  } catch (error) {
+    holder.close();
+    throw error;
+  }
   let log: PredictionLog | undefined;
   let closing = false;
   let requests = 0;
@@ -126,15 +136,19 @@ export async function createModelServer(options: ServeOptions): Promise<ModelSer
   };
 }
 
-function checkOptions(options: ServeOptions): { name: string; loader: ModelLoader } {
-  const name = ModelName.safeParse(options.name);
-  if (!name.success) {
-    const reason = name.error.issues[0]?.message;
-    throw new UserError(`model name ${JSON.stringify(options.name)}: ${reason}`, { field: "name" });
-  }
+function loaderOf(options: ServeOptions): ModelLoader {
   const loader = options.loader ?? (options.modelDir ? folderLoader(options.modelDir) : undefined);
   if (!loader) throw new UserError("give a model folder or a loader", { field: "modelDir" });
-  return { name: name.data, loader };
+  return loader;
+}
+
+function checkName(given: string): string {
+  const name = ModelName.safeParse(given);
+  if (!name.success) {
+    const reason = name.error.issues[0]?.message;
+    throw new UserError(`model name ${JSON.stringify(given)}: ${reason}`, { field: "name" });
+  }
+  return name.data;
 }
 
 function httpServer(listener: RequestListener): Server {

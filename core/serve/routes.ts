@@ -1,12 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import { argmax, type Prediction } from "../model/index.js";
+import { csvRows } from "./csv.js";
+import { checkFiniteInputs, checkFinitePrediction } from "./finite.js";
 import { HttpError, readBody } from "./http.js";
 import type { PredictionLog } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import { mlflowRows } from "./mlflow.js";
 import type { ModelHolder, Served } from "./model.js";
 import { encodeRows, type FieldOf, type Row } from "./rows.js";
-import { v1Response, v1Rows, v1Status } from "./v1.js";
+import { v1Metadata, v1Response, v1Rows, v1Status } from "./v1.js";
 import { v2Metadata, v2Response, v2Rows } from "./v2.js";
 
 export interface Reply {
@@ -67,7 +69,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
   const predict = async (ctx: RouteContext, model: Served, rows: Row[], fieldOf: FieldOf) => {
     const prep = model.loaded.preprocessor;
     const x = encodeRows(prep, rows, fieldOf);
+    checkFiniteInputs(prep, x, rows, fieldOf);
     const prediction = await model.batcher.predict(x, rows.length);
+    checkFinitePrediction(prediction, fieldOf);
     count(model, prediction);
     deps.log?.append({
       requestId: ctx.requestId,
@@ -97,6 +101,16 @@ export function createRoutes(deps: RouteDeps): Route[] {
           const model = served(ctx);
           const { rows, fieldOf } = v1Rows(model.loaded.preprocessor, body);
           return json(v1Response(await predict(ctx, model, rows, fieldOf)));
+        },
+      },
+    },
+    {
+      label: "/v1/models/:name/metadata",
+      pattern: new RegExp(`^/v1/models/${MODEL}/metadata$`),
+      methods: {
+        GET: (ctx) => {
+          const model = served(ctx);
+          return json(v1Metadata(modelName, model.version, model.loaded.preprocessor));
         },
       },
     },
@@ -153,9 +167,19 @@ export function createRoutes(deps: RouteDeps): Route[] {
         POST: async (ctx) => {
           const body = await bodyOf(ctx);
           const model = holder.current();
-          const { rows, fieldOf } = mlflowRows(model.loaded.preprocessor, body);
+          const { rows, fieldOf } = isCsv(ctx.req)
+            ? csvRows(body)
+            : mlflowRows(model.loaded.preprocessor, body);
           return json(v1Response(await predict(ctx, model, rows, fieldOf)));
         },
+      },
+    },
+    // MLflow's scoring server answers its version as text.
+    {
+      label: "/version",
+      pattern: /^\/version$/,
+      methods: {
+        GET: () => ({ status: 200, body: deps.serverVersion, contentType: "text/plain; charset=utf-8" }),
       },
     },
     // MLflow's and common load balancers' health checks.
@@ -178,6 +202,10 @@ export function createRoutes(deps: RouteDeps): Route[] {
       },
     },
   ];
+}
+
+function isCsv(req: IncomingMessage): boolean {
+  return /^\s*text\/csv\b/i.test(req.headers["content-type"] ?? "");
 }
 
 function count(model: Served, prediction: Prediction): void {

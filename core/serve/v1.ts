@@ -28,3 +28,39 @@ export function v1Status(version: string) {
     model_version_status: [{ version, state: "AVAILABLE", status: { error_code: "OK", error_message: "" } }],
   };
 }
+
+const TF_DTYPE = { numeric: "DT_FLOAT", categorical: "DT_STRING", boolean: "DT_BOOL" } as const;
+
+const tensor = (name: string, dtype: string, dims: number[]) => ({
+  dtype,
+  tensor_shape: { dim: dims.map((size) => ({ size: String(size), name: "" })), unknown_rank: false },
+  name,
+});
+
+/** GET /v1/models/NAME/metadata: TF Serving's GetModelMetadata, the serving_default signature. */
+export function v1Metadata(name: string, version: string, prep: Preprocessor) {
+  const target = prep.target;
+  const outputs =
+    target.task === "classification"
+      ? {
+          label: tensor("label", "DT_STRING", [-1]),
+          probabilities: tensor("probabilities", "DT_FLOAT", [-1, target.classes.length]),
+        }
+      : { predictions: tensor("predictions", "DT_FLOAT", [-1]) };
+  return {
+    model_spec: { name, signature_name: "", version },
+    metadata: {
+      signature_def: {
+        signature_def: {
+          serving_default: {
+            inputs: Object.fromEntries(
+              prep.features.map((f) => [f.name, tensor(f.name, TF_DTYPE[f.kind], [-1])]),
+            ),
+            outputs,
+            method_name: "tensorflow/serving/predict",
+          },
+        },
+      },
+    },
+  };
+}

@@ -33,7 +33,12 @@ describe("fitPreprocessor", () => {
       target: { task: "classification", name: "churned", classes: ["no", "yes"] },
       features: [
         { name: "age", kind: "numeric", median: 35, mean: 35, std: Math.sqrt(125), missingIndicator: true },
-        { name: "city", kind: "categorical", categories: ["Berlin", "Paris", "Rome"] },
+        {
+          name: "city",
+          kind: "categorical",
+          categories: ["Berlin", "Paris", "Rome"],
+          shares: [0.5, 0.25, 0.25, 0],
+        },
         { name: "member", kind: "boolean", fill: 0.5 },
       ],
     });
@@ -108,7 +113,7 @@ describe("fitPreprocessor", () => {
 });
 
 describe("transform", () => {
-  it("imputes, standardises, one-hot encodes with an unknown bucket and flags missing values", () => {
+  it("imputes, standardises, one-hot encodes (an unseen city as the training mix) and flags missing values", () => {
     const prep = fitPreprocessor(table, { target: "churned", id: "id" });
     const test: Table = {
       columns: ["age", "city", "member", "churned"],
@@ -123,7 +128,7 @@ describe("transform", () => {
     const { x, y, rows } = transform(prep, test);
 
     expect(rows).toBe(2);
-    expect(Array.from(x)).toEqual([0, 1, 0, 0, 0, 1, 0.5, 0, 0, 0, 1, 0, 0, 1]);
+    expect(Array.from(x)).toEqual([0, 1, 0.5, 0.25, 0.25, 0, 0.5, 0, 0, 0, 1, 0, 0, 1]);
     expect(Array.from(y!)).toEqual([1, 0]);
   });
 

@@ -116,10 +116,11 @@ describe("trainModel", () => {
     });
 
     expect(epochs).toEqual([1, 2, 3]);
+    // Each epoch line carries its loss and validation loss.
     expect(log.lines.filter((l) => l.startsWith("progress: epoch"))).toEqual([
-      "progress: epoch 1/3",
-      "progress: epoch 2/3",
-      "progress: epoch 3/3",
+      expect.stringMatching(/^progress: epoch 1\/3 loss [\d.e+-]+, val_loss [\d.e+-]+$/),
+      expect.stringMatching(/^progress: epoch 2\/3 loss [\d.e+-]+, val_loss [\d.e+-]+$/),
+      expect.stringMatching(/^progress: epoch 3\/3 loss [\d.e+-]+, val_loss [\d.e+-]+$/),
     ]);
   });
 

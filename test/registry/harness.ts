@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Octokit } from "octokit";
+import { saveModel, trainModel } from "../../core/model/index.js";
+import { silentLogger } from "../../core/ports.js";
 import {
   type GitHubStoreOptions,
   githubStore,
@@ -10,6 +12,7 @@ import {
 } from "../../core/registry/index.js";
 import { type FakeGitData, installGitData } from "../fake-github/git-data.js";
 import { type FakeGitHub, startFakeGitHub } from "../fake-github/server.js";
+import { classificationTable, config } from "../model/data.js";
 
 export async function tempDir(prefix = "mg-registry-"): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
@@ -32,6 +35,26 @@ export async function modelFolder(seed = 1): Promise<string> {
   );
   await mkdir(path.join(dir, "card"));
   await writeFile(path.join(dir, "card", "README.md"), `# model ${seed}\n`);
+  return dir;
+}
+
+/** Tiny CSV data for a project whose target is `label` (a, b, color, flag, label). */
+export function projectCsv(rows = 60, seed = 1): string {
+  const table = classificationTable(rows, ["no", "yes"], seed);
+  const lines = table.data[0]!.map((_, r) => table.data.map((column) => String(column[r])).join(","));
+  return `${table.columns.join(",")}\n${lines.join("\n")}\n`;
+}
+
+/** A real model folder (loads, predicts), trained on projectCsv's rows, with a run record naming `project`. */
+export async function trainedFolder(seed = 1, project = "churn"): Promise<string> {
+  const dir = await tempDir("mg-model-");
+  const table = classificationTable(60, ["no", "yes"], seed);
+  const trained = await trainModel(table, config({ epochs: 2, seed }), {
+    logger: silentLogger,
+    target: "label",
+  });
+  const run = { version: 1, id: `run-${seed}`, name: project, metrics: { loss: 0.5 }, data: {} };
+  await saveModel(dir, trained, run);
   return dir;
 }
 
