@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { BENCH_DIR, benchSchemaYaml, generateTable } from "./data.js";
-import { pythonWithPackages, timed } from "./timing.js";
+import { pythonWithPackages, type Timed, timed } from "./timing.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -35,6 +35,32 @@ export async function benchValidate(): Promise<void> {
   ]);
   const result = JSON.parse(ours.stdout) as { ok: boolean; rows: number };
   console.log(`validate + profile: ${ROWS} rows x 20 columns, ok=${result.ok}, rows=${result.rows}`);
+
+  // Without a schema: structure and type consistency only, so a clean file must exit 0.
+  const bare = await timed(process.execPath, [cli, "validate", "--data", file, "--json", "--quiet"]);
+  const bareResult = JSON.parse(bare.stdout) as { ok: boolean; errors: unknown[] };
+  console.log(
+    `no schema: exit ${bare.code}, ${bareResult.errors.length} errors, ${bare.seconds.toFixed(2)} s wall, ` +
+      `${bare.cpuSeconds.toFixed(2)} s CPU, ${(bare.maxRssKb / 1024).toFixed(0)} MB`,
+  );
+  // BENCH_BASELINE=/path/to/another/checkout: the same run with its dist/, alternating, median of 3.
+  const baseline = process.env.BENCH_BASELINE;
+  if (baseline) {
+    const args = (bin: string) => [bin, "validate", "--data", file, "--schema", schema, "--json", "--quiet"];
+    const mine: Timed[] = [];
+    const theirs: Timed[] = [];
+    for (let i = 0; i < 3; i++) {
+      theirs.push(await timed(process.execPath, args(path.join(baseline, "bin/modelgate.js"))));
+      mine.push(await timed(process.execPath, args(cli)));
+    }
+    const median = (runs: Timed[], key: "seconds" | "cpuSeconds") =>
+      runs.map((t) => t[key]).sort((a, b) => a - b)[1]!;
+    console.log(
+      `with schema, median of 3: this ${median(mine, "seconds").toFixed(2)} s wall / ${median(mine, "cpuSeconds").toFixed(2)} s CPU; ` +
+        `baseline ${median(theirs, "seconds").toFixed(2)} s wall / ${median(theirs, "cpuSeconds").toFixed(2)} s CPU ` +
+        `(CPU ratio ${(median(mine, "cpuSeconds") / median(theirs, "cpuSeconds")).toFixed(3)})`,
+    );
+  }
 
   const python = await pythonWithPackages(["pandas"]);
   const peer = python ? await timed(python, ["-c", PANDAS, file]) : undefined;

@@ -1,6 +1,7 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig, resolveFrom } from "../core/config/index.js";
+import { displayLocation } from "../core/data/location.js";
 import { UserError } from "../core/errors.js";
 import type { Context, Flags } from "./context.js";
 
@@ -54,5 +55,5 @@ export function printJson(ctx: Context, value: unknown): void {
 /** A path from the config, made relative to the working directory so messages and annotations stay short. */
 export function configPath(ctx: Context, loaded: LoadedConfig, location: string): string {
   const resolved = resolveFrom(loaded.root, location);
-  return /^https?:\/\//i.test(resolved) ? resolved : path.relative(ctx.io.cwd, resolved) || ".";
+  return displayLocation(ctx.io.cwd, resolved);
 }

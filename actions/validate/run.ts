@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import { loadConfig, resolveFrom } from "../../core/config/index.js";
+import { displayLocation } from "../../core/data/location.js";
 import { renderValidationMarkdown } from "../../core/pipeline/render-validation.js";
 import { type ValidationReport, validateData } from "../../core/pipeline/validate.js";
 import { loadDataSchema } from "../../core/schema/index.js";
@@ -15,7 +16,7 @@ export async function validateAction(): Promise<number> {
   const configFile = input("config", optionalString) ?? "modelgate.yml";
   const dataInput = input("data", optionalString);
   const loaded = dataInput ? undefined : await loadConfig(configFile, cwd);
-  const rel = (p: string) => (/^https?:/i.test(p) ? p : path.relative(cwd, resolveFrom(loaded!.root, p)));
+  const rel = (p: string) => displayLocation(cwd, resolveFrom(loaded!.root, p));
   const data = loaded?.config.data;
   const locations = dataInput ? [dataInput] : [data!.train, ...(data?.test ? [data.test] : [])].map(rel);
   const schemaInput = input("schema", optionalString) ?? (data?.schema ? rel(data.schema) : undefined);
@@ -31,6 +32,8 @@ export async function validateAction(): Promise<number> {
         target: input("target", optionalString) ?? data?.target,
         id: data?.id,
         maxErrors,
+        missing: data?.missing,
+        read: { delimiter: data?.delimiter },
         logger: actionsLogger,
       }),
     );

@@ -28,6 +28,7 @@ export const schemaCommand: Command = {
     const schema = await inferSchema(sources, {
       target: stringFlag(flags, "target") ?? loaded?.config.data.target,
       id: stringFlag(flags, "id") ?? loaded?.config.data.id,
+      missing: loaded?.config.data.missing,
     });
     const out = stringFlag(flags, "out");
     if (out) await writeOut(ctx.io.cwd, out, renderSchemaYaml(schema));
@@ -44,8 +45,9 @@ export const profileCommand: Command = {
   flags: { out: { type: "string" }, delimiter: { type: "string" } },
   async run(positionals, flags, ctx) {
     const data = requirePositional(positionals, 0, "DATA");
+    const loaded = await projectConfig(ctx, false);
     const sources = await openData(data, { cwd: ctx.io.cwd, delimiter: stringFlag(flags, "delimiter") });
-    const profile = await profileSources(sources);
+    const profile = await profileSources(sources, undefined, loaded?.config.data.missing);
     const out = stringFlag(flags, "out");
     if (out) {
       await writeOut(ctx.io.cwd, out, `${JSON.stringify(profile)}\n`);

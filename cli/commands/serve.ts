@@ -113,7 +113,9 @@ function banner(url: string, name: string, manifest: ModelManifest): string {
         ? feature.median
         : feature.kind === "boolean"
           ? true
-          : (feature.categories[0] ?? "");
+          : feature.kind === "datetime"
+            ? "2024-01-31T12:00"
+            : (feature.categories[0] ?? "");
   }
   const row = JSON.stringify(example);
   const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;

@@ -10,8 +10,9 @@ export const validateCommand: Command = {
   summary: "check data against its schema; exit 1 when it is invalid",
   usage: "validate [--data PATH] [--schema FILE] [--max-errors N]",
   details: [
-    "PATH is a file, a glob or an http(s) URL (CSV, TSV, JSON Lines, Parquet). Without --data, the config's",
-    "data.train (and data.test) are checked. Without a schema one is inferred from the first rows.",
+    "PATH is a file, a glob or an http(s) URL (CSV, TSV, JSON Lines or arrays, Parquet; .gz/.zst). Without --data, the config's",
+    "data.train (and data.test) are checked. Without a schema only structure and type consistency are",
+    "checked (a column's type is what most of its cells are; a change of type is an error at its first line).",
     "Errors list 1-based file lines (the header is line 1), at most --max-errors per check (default 20).",
   ],
   flags: {
@@ -44,6 +45,7 @@ export const validateCommand: Command = {
           maxErrors: intFlag(flags, "max-errors", { fallback: 20 }),
           workers: intFlag(flags, "workers"),
           read: { delimiter: stringFlag(flags, "delimiter") ?? data?.delimiter },
+          missing: data?.missing,
           logger: ctx.logger,
         }),
       );

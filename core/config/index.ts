@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { resolveLocation } from "../data/location.js";
 import { fsError, UserError } from "../errors.js";
 import { parseYamlWith } from "../yaml.js";
 import { Config } from "./schema.js";
@@ -53,5 +54,5 @@ export async function loadConfig(file: string, cwd: string): Promise<LoadedConfi
 
 /** Resolves a config path (file, glob or URL) against the config's folder. */
 export function resolveFrom(root: string, location: string): string {
-  return /^https?:\/\//i.test(location) || path.isAbsolute(location) ? location : path.join(root, location);
+  return resolveLocation(root, location);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_MISSING } from "../data/cells.js";
 
 /** Names a column; empty names are never valid. */
 const Column = z.string().min(1);
@@ -19,7 +20,19 @@ export const DataConfig = z.strictObject({
   id: Column.optional().describe("row key: never a feature; keys the data diff"),
   features: z.array(Column).min(1).optional().describe("default: every column but target and id"),
   schema: Path.optional().describe("data schema file; inferred when missing"),
-  delimiter: z.string().length(1).optional().describe("CSV delimiter; default from the file extension"),
+  delimiter: z
+    .string()
+    .length(1)
+    .optional()
+    .describe("CSV delimiter; default: sniffed from the header (comma, tab, semicolon, pipe)"),
+  missing: z
+    .array(z.string())
+    .default([...DEFAULT_MISSING])
+    .describe("cell texts every command reads as missing (the empty cell always is); default: pandas' list"),
+  dates: z
+    .enum(["expand", "exclude"])
+    .default("expand")
+    .describe("date columns in training: expand into year, month, day of week and hour, or leave them out"),
 });
 export type DataConfig = z.infer<typeof DataConfig>;
 

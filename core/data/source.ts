@@ -1,16 +1,11 @@
-import { stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
-import { glob, isDynamicPattern } from "tinyglobby";
-import { fsError, UserError } from "../errors.js";
-import { download } from "./readers/download.js";
+import { UserError } from "../errors.js";
+import { locate } from "./locators/index.js";
+import { decompressed } from "./readers/compressed.js";
 import { readerFor } from "./readers/registry.js";
 import { parseReadOptions } from "./readers/schema.js";
-import type { LocalFile } from "./readers/types.js";
 import type { Cell, DataSource, RaggedRow, ReadOptions } from "./types.js";
 
 export { type ByteRange, csvByteRanges, openCsvRange } from "./readers/csv-ranges.js";
-
-const URL_PATTERN = /^https?:\/\//i;
 
 /**
  * Opens a local path, a glob (matches sorted) or an http(s) URL. Relative paths are taken against
@@ -20,7 +15,8 @@ export async function openData(location: string, options: ReadOptions = {}): Pro
   parseReadOptions(options);
   const files = await locate(location, options);
   const sources: DataSource[] = [];
-  for (const file of files) {
+  for (const found of files) {
+    const file = await decompressed(found);
     const reader = await readerFor(file, options.format);
     sources.push(await reader.open(file, { delimiter: options.delimiter }));
   }
@@ -83,38 +79,6 @@ export async function readTable(source: DataSource): Promise<Table> {
     offset += part.length;
   }
   return { columns: [...source.columns], data, lines, ragged };
-}
-
-async function locate(location: string, options: ReadOptions): Promise<LocalFile[]> {
-  if (URL_PATTERN.test(location)) {
-    const path = await download(location, { fetch: options.fetch, maxBytes: options.maxDownloadBytes });
-    return [{ path, name: options.displayName ?? location }];
-  }
-  const path = options.cwd && !isAbsolute(location) ? resolve(options.cwd, location) : location;
-  const exists = await stat(path).then(
-    (s) => s,
-    () => undefined,
-  );
-  if (!exists && isDynamicPattern(location)) return expandGlob(location, options);
-  if (!exists) await stat(path).catch((error: unknown) => Promise.reject(fsError(error, location)));
-  if (exists?.isDirectory()) throw fsError(Object.assign(new Error("EISDIR"), { code: "EISDIR" }), location);
-  return [{ path, name: options.displayName ?? location }];
-}
-
-async function expandGlob(pattern: string, options: ReadOptions): Promise<LocalFile[]> {
-  const absolute = isAbsolute(pattern);
-  const matches = await glob(pattern, {
-    cwd: options.cwd,
-    onlyFiles: true,
-    absolute,
-    expandDirectories: false,
-  });
-  if (matches.length === 0)
-    throw new UserError("no files match this glob; expected at least one", { file: pattern });
-  return matches.sort().map((match) => ({
-    path: options.cwd && !isAbsolute(match) ? resolve(options.cwd, match) : match,
-    name: match,
-  }));
 }
 
 function sameColumns(a: string[], b: string[]): boolean {

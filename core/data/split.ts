@@ -35,7 +35,9 @@ export function splitRows(
       [group[i], group[j]] = [group[j]!, group[i]!];
     }
     let take = Math.round(group.length * options.test);
+    // A class with one row is learnt, never tested; two or more put at least one row on each side.
     if (group.length >= 2) take = Math.min(group.length - 1, Math.max(1, take));
+    else take = 0;
     test.push(...group.slice(0, take));
     train.push(...group.slice(take));
   }

@@ -53,6 +53,8 @@ export interface DataSource {
   /** Absolute path when the source is a local file (lets validate split it across threads). */
   path?: string;
   columns: string[];
+  /** CSV and TSV: the field delimiter in use (given, or sniffed from the header). */
+  delimiter?: string;
   batches(options?: BatchOptions): AsyncIterable<Batch>;
 }
 
@@ -69,7 +71,7 @@ export interface BatchOptions {
   typed?: readonly ColumnHint[];
 }
 
-export type FormatName = "csv" | "tsv" | "jsonl" | "parquet";
+export type FormatName = "csv" | "tsv" | "jsonl" | "json" | "parquet";
 
 export interface ReadOptions {
   /** Force a format instead of guessing it from the extension and content. */
@@ -82,6 +84,10 @@ export interface ReadOptions {
   cwd?: string;
   /** Bytes of an http(s) download at most (default 2 GiB). */
   maxDownloadBytes?: number;
+  /** http(s): milliseconds to wait for the response to start (default 30 s). */
+  connectTimeoutMs?: number;
+  /** http(s): milliseconds the body may stall between bytes (default 30 s). */
+  idleTimeoutMs?: number;
   /** Injected for tests and the bot; defaults to global fetch. */
   fetch?: typeof fetch;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_TOKENS, datetimeParts, type MissingTokens, missingTokens } from "../data/cells.js";
 import type { Cell } from "../data/types.js";
 import { UserError } from "../errors.js";
 import {
@@ -7,11 +8,20 @@ import {
   featureWidth,
   isMissing,
   labelOf,
+  rowName,
   type Table,
   toBoolean,
   toNumber,
 } from "./preprocess.js";
-import type { BooleanFeature, CategoricalFeature, Feature, NumericFeature, Preprocessor } from "./schema.js";
+import { dateValue } from "./roles.js";
+import type {
+  BooleanFeature,
+  CategoricalFeature,
+  DatetimeFeature,
+  Feature,
+  NumericFeature,
+  Preprocessor,
+} from "./schema.js";
 
 export interface Encoded {
   /** rows x encodedWidth, row-major. */
@@ -32,7 +42,7 @@ export function transform(prep: Preprocessor, table: Table): Encoded {
   }
   const targetIndex = table.columns.indexOf(prep.target.name);
   if (targetIndex < 0) return { x, rows };
-  return { x, y: encodeTarget(prep, table.data[targetIndex] ?? []), rows };
+  return { x, y: encodeTarget(prep, table.data[targetIndex] ?? [], table), rows };
 }
 
 // Rows encoded per pass over the columns: a block of x stays in cache while every column writes into it
@@ -73,6 +83,7 @@ export function encodeBlock(
       if (feature.missingIndicator) encodeNumericFlagged(feature, cells, out, offset, width, start, rows);
       else encodeNumeric(feature, cells, out, offset, width, start, rows);
     } else if (feature.kind === "boolean") encodeBoolean(feature, cells, out, offset, width, start, rows);
+    else if (feature.kind === "datetime") encodeDatetime(feature, cells, out, offset, width, start, rows);
     else encodeCategorical(feature, cells, out, offset, width, start, rows);
     offset += featureWidth(feature);
   }
@@ -132,6 +143,29 @@ function encodeBoolean(
   }
 }
 
+/** Each date part standardised (the training median when the date is missing), then the flag. */
+function encodeDatetime(
+  feature: DatetimeFeature,
+  cells: Cell[],
+  out: Float32Array,
+  at: number,
+  width: number,
+  start: number,
+  rows: number,
+): void {
+  const parts = feature.parts;
+  for (let r = 0, p = at; r < rows; r++, p += width) {
+    const ms = dateValue(cells[start + r], DEFAULT_TOKENS);
+    const absent = Number.isNaN(ms);
+    const date = absent ? undefined : datetimeParts(ms);
+    for (let i = 0; i < parts.length; i++) {
+      const { part, median, mean, std } = parts[i]!;
+      out[p + i] = ((date ? date[part] : median) - mean) / std;
+    }
+    if (feature.missingIndicator) out[p + parts.length] = absent ? 1 : 0;
+  }
+}
+
 const slotMaps = new WeakMap<CategoricalFeature, Map<string, number>>();
 
 function encodeCategorical(
@@ -165,12 +199,12 @@ function encodeCategorical(
   }
 }
 
-function encodeTarget(prep: Preprocessor, cells: Cell[]): Float32Array {
+function encodeTarget(prep: Preprocessor, cells: Cell[], table: Table): Float32Array {
   const target = prep.target;
   const y = new Float32Array(cells.length);
   const absent = cells.findIndex((cell) => isMissing(cell));
   if (absent >= 0) {
-    throw new UserError(`target column "${target.name}" is missing in data row ${absent + 1}`, {
+    throw new UserError(`target column "${target.name}" is missing on ${rowName(table, absent)}`, {
       field: target.name,
     });
   }
@@ -179,7 +213,7 @@ function encodeTarget(prep: Preprocessor, cells: Cell[]): Float32Array {
       const value = toNumber(cells[r]);
       if (Number.isNaN(value)) {
         throw new UserError(
-          `target "${target.name}" in data row ${r + 1} is not a number: ${JSON.stringify(cells[r])}`,
+          `target "${target.name}" on ${rowName(table, r)} is not a number: ${JSON.stringify(cells[r])}`,
           {
             field: target.name,
           },
@@ -212,6 +246,7 @@ function encodeTarget(prep: Preprocessor, cells: Cell[]): Float32Array {
  * Missing values (null) are imputed as in training; absent keys, unknown keys and wrong types are errors.
  */
 export function transformRecords(prep: Preprocessor, records: Record<string, unknown>[]): Float32Array {
+  const tokens = missingTokens(prep.missing);
   const known = new Set(prep.features.map((f) => f.name));
   const ignored = new Set([prep.target.name, ...(prep.id ? [prep.id] : [])]);
   const columns: Cell[][] = prep.features.map(() => new Array<Cell>(records.length));
@@ -227,13 +262,18 @@ export function transformRecords(prep: Preprocessor, records: Record<string, unk
       }
     }
     prep.features.forEach((feature, c) => {
-      columns[c]![i] = checkValue(feature, record, `instances[${i}].${feature.name}`);
+      columns[c]![i] = checkValue(feature, record, `instances[${i}].${feature.name}`, tokens);
     });
   });
   return transform(prep, { columns: prep.features.map((f) => f.name), data: columns }).x;
 }
 
-function checkValue(feature: Feature, record: Record<string, unknown>, field: string): Cell {
+function checkValue(
+  feature: Feature,
+  record: Record<string, unknown>,
+  field: string,
+  tokens: MissingTokens,
+): Cell {
   if (!Object.hasOwn(record, feature.name)) throw new UserError("missing column", { field });
   const value = record[feature.name];
   if (value === null) return null;
@@ -242,11 +282,16 @@ function checkValue(feature: Feature, record: Record<string, unknown>, field: st
       field,
     });
   if (feature.kind === "numeric") {
-    if (Number.isNaN(toNumber(value)) && !isMissing(value)) throw wrong("a number or null");
+    if (Number.isNaN(toNumber(value)) && !isMissing(value, tokens)) throw wrong("a number or null");
     return value as Cell;
   }
   if (feature.kind === "boolean") {
-    if (Number.isNaN(toBoolean(value)) && !isMissing(value)) throw wrong("true, false or null");
+    if (Number.isNaN(toBoolean(value)) && !isMissing(value, tokens)) throw wrong("true, false or null");
+    return value as Cell;
+  }
+  if (feature.kind === "datetime") {
+    if (Number.isNaN(dateValue(value as Cell, tokens)) && !isMissing(value, tokens))
+      throw wrong("a date (ISO 8601, YYYY/MM/DD HH:MM or MM/DD/YYYY) or null");
     return value as Cell;
   }
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {

@@ -1,9 +1,20 @@
 import { createHash } from "node:crypto";
+import {
+  cellBoolean,
+  DEFAULT_MISSING,
+  DEFAULT_TOKENS,
+  datetimeParts,
+  finiteNumber,
+  type MissingTokens,
+  missingTokens,
+} from "../data/cells.js";
 import type { Cell } from "../data/types.js";
 import { UserError } from "../errors.js";
+import { assignRoles, DATE_PARTS, dateValue, roleWarnings } from "./roles.js";
 import type {
   BooleanFeature,
   CategoricalFeature,
+  DatetimeFeature,
   Feature,
   NumericFeature,
   Preprocessor,
@@ -14,6 +25,8 @@ import type {
 export interface Table {
   columns: string[];
   data: Cell[][];
+  /** 1-based file line of each row, when known: messages cite it. */
+  lines?: Int32Array;
 }
 
 export interface FitOptions {
@@ -22,33 +35,37 @@ export interface FitOptions {
   features?: string[];
   id?: string;
   task?: "classification" | "regression";
+  /** Cell texts read as missing (`data.missing`); default: DEFAULT_MISSING. */
+  missing?: string[];
+  /** Date columns: expanded into parts (default) or left out. */
+  dates?: "expand" | "exclude";
+  /** Told about columns left out (ID-like, constant, excluded dates). */
+  warn?: (message: string) => void;
 }
 
 export const MAX_CATEGORIES = 100;
 // A numeric target with at most this many distinct integer values is read as class labels.
 const MAX_CLASS_LIKE_VALUES = 20;
-const MISSING = new Set(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]);
-const TRUE = new Set(["true", "yes", "y", "t"]);
-const FALSE = new Set(["false", "no", "n", "f"]);
-
-export function isMissing(cell: unknown): boolean {
-  return cell === null || cell === undefined || (typeof cell === "string" && MISSING.has(cell.trim()));
+/** Missing by the cell grammar (core/data/cells.ts); `tokens` default to DEFAULT_MISSING. */
+export function isMissing(cell: unknown, tokens: MissingTokens = DEFAULT_TOKENS): boolean {
+  if (cell === null || cell === undefined || cell === "") return true;
+  return typeof cell === "string" && tokens.has(cell.trim());
 }
 
 /** A finite number, or NaN when the cell is not one (missing cells included). */
 export function toNumber(cell: unknown): number {
-  if (typeof cell === "number") return Number.isFinite(cell) ? cell : Number.NaN;
-  if (typeof cell !== "string" || isMissing(cell)) return Number.NaN;
-  const value = Number(cell);
-  return Number.isFinite(value) ? value : Number.NaN;
+  return finiteNumber(cell);
 }
 
-/** 1, 0, or NaN when the cell is not boolean-like. */
+/** 1, 0, or NaN when the cell is not a boolean (true/false, yes/no). */
 export function toBoolean(cell: unknown): number {
-  if (typeof cell === "boolean") return cell ? 1 : 0;
-  if (typeof cell !== "string") return Number.NaN;
-  const word = cell.trim().toLowerCase();
-  return TRUE.has(word) ? 1 : FALSE.has(word) ? 0 : Number.NaN;
+  const value = cellBoolean(cell);
+  return value === undefined ? Number.NaN : value ? 1 : 0;
+}
+
+/** "line 12" when the table knows its file lines, else "data row 12". */
+export function rowName(table: { lines?: Int32Array }, r: number): string {
+  return table.lines ? `line ${table.lines[r]}` : `data row ${r + 1}`;
 }
 
 export function labelOf(cell: Cell): string {
@@ -68,25 +85,76 @@ export function columnOf(table: Table, name: string, field: string): Cell[] {
 /** Learns every statistic preprocessing needs from the training rows; nothing else is ever looked at. */
 export function fitPreprocessor(table: Table, options: FitOptions): Preprocessor {
   const targetCells = columnOf(table, options.target, "data.target");
-  const names = options.features ?? table.columns.filter((c) => c !== options.target && c !== options.id);
-  const missing = names.filter((name) => !table.columns.includes(name));
-  if (missing.length > 0) {
-    throw new UserError(`feature columns not found in the data: ${missing.join(", ")}`, {
+  const tokens = missingTokens(options.missing);
+  const absent = (options.features ?? []).filter((name) => !table.columns.includes(name));
+  if (absent.length > 0) {
+    throw new UserError(`feature columns not found in the data: ${absent.join(", ")}`, {
       field: "data.features",
     });
   }
-  if (names.length === 0)
-    throw new UserError("no feature columns left besides the target and id", { field: "data.features" });
-  const features = names.map((name) => fitFeature(name, columnOf(table, name, "data.features")));
+  const roles = assignRoles(table.columns, table.data, {
+    target: options.target,
+    id: options.id,
+    features: options.features,
+    dates: options.dates ?? "expand",
+    tokens,
+  });
+  for (const warning of roleWarnings(roles)) options.warn?.(warning);
+  const names = roles.filter((r) => r.role === "feature" || r.role === "datetime");
+  if (names.length === 0) {
+    throw new UserError(
+      "no feature columns left besides the target, the id and the columns left out as ID-like, constant or dates",
+      { field: "data.features" },
+    );
+  }
+  const features = names.map(({ name, role }) => {
+    const cells = columnOf(table, name, "data.features");
+    if (role === "datetime") return fitDatetime(name, cells, tokens);
+    return fitFeature(name, cells, tokens, (message, r) =>
+      options.warn?.(`${message} (first on ${rowName(table, r)})`),
+    );
+  });
   return {
     features,
-    target: fitTarget(options.target, targetCells, options.task),
+    target: fitTarget(options.target, targetCells, options.task, table),
     ...(options.id ? { id: options.id } : {}),
+    roles,
+    ...(options.missing && !sameList(options.missing, DEFAULT_MISSING) ? { missing: options.missing } : {}),
   };
 }
 
-function fitFeature(name: string, cells: Cell[]): Feature {
-  const present = cells.filter((cell) => !isMissing(cell));
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function fitDatetime(name: string, cells: Cell[], tokens: MissingTokens): DatetimeFeature {
+  const values = DATE_PARTS.map(() => [] as number[]);
+  for (const cell of cells) {
+    const ms = dateValue(cell, tokens);
+    if (Number.isNaN(ms)) continue;
+    const parts = datetimeParts(ms);
+    for (const [i, part] of DATE_PARTS.entries()) values[i]!.push(parts[part]);
+  }
+  const present = values[0]!.length;
+  const parts = DATE_PARTS.map((part, i) => {
+    const sorted = Float64Array.from(values[i]!).sort();
+    const middle = sorted.length >> 1;
+    const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    return { part, median, ...moments(sorted) };
+  });
+  return { name, kind: "datetime", parts, missingIndicator: present < cells.length };
+}
+
+/** A column this share numbers or more is numeric: its few text cells are read as missing, with a warning. */
+export const NUMERIC_SHARE = 0.9;
+
+function fitFeature(
+  name: string,
+  cells: Cell[],
+  tokens: MissingTokens,
+  warn: (message: string, row: number) => void,
+): Feature {
+  const present = cells.filter((cell) => !isMissing(cell, tokens));
   if (present.length === 0) {
     throw new UserError(
       `feature "${name}" has no values (every row is missing); drop it from data.features`,
@@ -95,7 +163,18 @@ function fitFeature(name: string, cells: Cell[]): Feature {
       },
     );
   }
-  if (present.every((cell) => !Number.isNaN(toNumber(cell)))) return fitNumeric(name, cells, present.length);
+  let numbers = 0;
+  for (const cell of present) if (!Number.isNaN(toNumber(cell))) numbers++;
+  if (numbers === present.length) return fitNumeric(name, cells, numbers);
+  if (numbers >= NUMERIC_SHARE * present.length) {
+    // A type change mid-file (validate reports it): one-hot text would make every number a category.
+    const first = cells.findIndex((cell) => !isMissing(cell, tokens) && Number.isNaN(toNumber(cell)));
+    warn(
+      `feature '${name}' holds numbers but ${present.length - numbers} cell(s) of text such as ${JSON.stringify(cells[first])}; they are read as missing`,
+      first,
+    );
+    return fitNumeric(name, cells, numbers);
+  }
   if (present.every((cell) => !Number.isNaN(toBoolean(cell)))) return fitBoolean(name, present);
   return fitCategorical(name, present);
 }
@@ -155,12 +234,12 @@ export function categoryKey(label: string): string {
   return `${label.slice(0, MAX_CATEGORY_LENGTH - 24)}…#${hash}`;
 }
 
-function fitTarget(name: string, cells: Cell[], task: FitOptions["task"]): Target {
+function fitTarget(name: string, cells: Cell[], task: FitOptions["task"], table: Table): Target {
   const firstMissing = cells.findIndex((cell) => isMissing(cell));
   if (firstMissing >= 0) {
     const count = cells.filter((cell) => isMissing(cell)).length;
     throw new UserError(
-      `target column "${name}" has ${count} missing value(s) (first in data row ${firstMissing + 1}); drop those rows`,
+      `target column "${name}" has ${count} missing value(s) (first on ${rowName(table, firstMissing)}); drop those rows`,
       { field: "data.target" },
     );
   }
@@ -200,6 +279,7 @@ export function encodedWidth(features: Feature[]): number {
 
 export function featureWidth(feature: Feature): number {
   if (feature.kind === "numeric") return feature.missingIndicator ? 2 : 1;
+  if (feature.kind === "datetime") return feature.parts.length + (feature.missingIndicator ? 1 : 0);
   if (feature.kind === "categorical") return feature.categories.length + 1;
   return 1;
 }

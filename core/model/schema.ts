@@ -45,7 +45,32 @@ export const BooleanFeature = z.strictObject({
 });
 export type BooleanFeature = z.infer<typeof BooleanFeature>;
 
-export const Feature = z.discriminatedUnion("kind", [NumericFeature, CategoricalFeature, BooleanFeature]);
+/** A date column, expanded: one standardised column per part (UTC), imputed with the training median. */
+export const DatetimeFeature = z.strictObject({
+  name: Name,
+  kind: z.literal("datetime"),
+  parts: z
+    .array(
+      z.strictObject({
+        part: z.enum(["year", "month", "dayOfWeek", "hour"]),
+        median: Finite,
+        mean: Finite,
+        std: Finite.refine((v) => v > 0, "must be > 0"),
+      }),
+    )
+    .min(1)
+    .max(4),
+  /** A 0/1 "was missing" column follows the parts, only when training rows had missing dates. */
+  missingIndicator: z.boolean(),
+});
+export type DatetimeFeature = z.infer<typeof DatetimeFeature>;
+
+export const Feature = z.discriminatedUnion("kind", [
+  NumericFeature,
+  CategoricalFeature,
+  BooleanFeature,
+  DatetimeFeature,
+]);
 export type Feature = z.infer<typeof Feature>;
 
 export const Target = z.discriminatedUnion("task", [
@@ -58,10 +83,20 @@ export const Target = z.discriminatedUnion("task", [
 ]);
 export type Target = z.infer<typeof Target>;
 
+export const ColumnRoleState = z.strictObject({
+  name: Name,
+  role: z.enum(["feature", "datetime", "target", "id", "id-like", "constant", "date-excluded", "not-listed"]),
+  reason: z.string().max(1000).optional(),
+});
+
 export const PreprocessorState = z.strictObject({
   features: z.array(Feature).min(1).max(100_000),
   target: Target,
   id: Name.optional(),
+  /** What each training column was to training, and why the left-out ones were left out. */
+  roles: z.array(ColumnRoleState).max(100_000).optional(),
+  /** The cell texts read as missing when it was trained (`data.missing`); serving reads the same. */
+  missing: z.array(z.string().max(100)).max(1000).optional(),
 });
 export type Preprocessor = z.infer<typeof PreprocessorState>;
 
@@ -72,7 +107,9 @@ export const ModelManifest = z.strictObject({
   task: z.enum(["classification", "regression"]),
   target: Name,
   /** The feature schema: what a prediction request or evaluation data must provide. */
-  features: z.array(z.strictObject({ name: Name, kind: z.enum(["numeric", "categorical", "boolean"]) })),
+  features: z.array(
+    z.strictObject({ name: Name, kind: z.enum(["numeric", "categorical", "boolean", "datetime"]) }),
+  ),
   classes: z.array(z.string()).optional(),
   preprocessor: PreprocessorState,
   config: ModelConfig,

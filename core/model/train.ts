@@ -91,7 +91,11 @@ export async function trainModel(
   const used = (name: string) =>
     name === options.target || (options.features?.includes(name) ?? name !== options.id);
   checkTrainingInput(table, used, source);
-  const preprocessor = fitPreprocessor(table, { ...options, ...(config.task ? { task: config.task } : {}) });
+  const preprocessor = fitPreprocessor(table, {
+    warn: (message) => logger.warning(message),
+    ...options,
+    ...(config.task ? { task: config.task } : {}),
+  });
   const { x, y, rows } = transform(preprocessor, table);
   checkTarget(preprocessor, rows);
   checkEncoded(preprocessor, table, x, rows, source);

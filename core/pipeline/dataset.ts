@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import path from "node:path";
 import { type LoadedConfig, resolveFrom } from "../config/index.js";
+import { isMissing, type MissingTokens, missingTokens } from "../data/cells.js";
+import { displayLocation } from "../data/location.js";
 import { openData, readTable } from "../data/readers/index.js";
 import { type ColumnTable, splitRows, takeRows } from "../data/split.js";
 import type { Cell, ReadOptions } from "../data/types.js";
 import { UserError } from "../errors.js";
+import type { Logger } from "../ports.js";
 import { fileFingerprint } from "./validate.js";
 
 export interface DataPartInfo {
@@ -69,21 +71,27 @@ function linesOf(parts: { lines: Int32Array }[], sources: { name: string }[]): P
  */
 export async function loadProjectData(
   loaded: LoadedConfig,
-  options: { cwd: string; testOverride?: string },
+  options: { cwd: string; testOverride?: string; logger?: Logger },
 ): Promise<ProjectData> {
   const { data } = loaded.config;
+  const warn = (message: string) => options.logger?.warning(message);
+  const tokens = missingTokens(data.missing);
   const read: ReadOptions = { cwd: options.cwd, delimiter: data.delimiter };
   // Relative to the working directory: these names end up in reports and pull-request comments.
   const at = (location: string) => {
     const resolved = resolveFrom(loaded.root, location);
-    return /^https?:/i.test(resolved) ? resolved : path.relative(options.cwd, resolved) || ".";
+    return displayLocation(options.cwd, resolved);
   };
   const train = await loadTable(at(data.train), read);
   requireTarget(train.table, data.target, data.train);
+  train.table = withTarget(train.table, data.target, at(data.train), tokens, warn);
+  train.info.rows = train.table.data[0]?.length ?? 0;
   const testLocation = options.testOverride ?? (data.test ? at(data.test) : undefined);
   if (testLocation) {
     const test = await loadTable(testLocation, read);
     requireTarget(test.table, data.target, testLocation);
+    test.table = withTarget(test.table, data.target, testLocation, tokens, warn);
+    test.info.rows = test.table.data[0]?.length ?? 0;
     return {
       train: train.table,
       test: test.table,
@@ -92,10 +100,12 @@ export async function loadProjectData(
     };
   }
   const target = train.table.data[train.table.columns.indexOf(data.target)]!;
+  const stratify = data.split.stratify && loaded.config.model.task !== "regression";
+  if (stratify) warnSingletons(target, warn);
   const { train: trainRows, test: testRows } = splitRows(target.length, {
     test: data.split.test,
     seed: data.split.seed,
-    stratifyBy: data.split.stratify && loaded.config.model.task !== "regression" ? target : undefined,
+    stratifyBy: stratify ? target : undefined,
   });
   const fp = train.info.fingerprint;
   return {
@@ -120,6 +130,46 @@ function requireTarget(table: ColumnTable, target: string, file: string): void {
       { file, field: "data.target" },
     );
   }
+}
+
+/** The rows that have a target; the others are left out, said out loud with their lines. */
+function withTarget(
+  table: ColumnTable,
+  target: string,
+  file: string,
+  tokens: MissingTokens,
+  warn: (message: string) => void,
+): ColumnTable {
+  const cells = table.data[table.columns.indexOf(target)]!;
+  const keep: number[] = [];
+  const dropped: number[] = [];
+  for (let r = 0; r < cells.length; r++) (isMissing(cells[r], tokens) ? dropped : keep).push(r);
+  if (dropped.length === 0) return table;
+  if (keep.length === 0)
+    throw new UserError(`every row's target '${target}' is missing; expected target values`, {
+      file,
+      field: "data.target",
+    });
+  const lines = dropped.slice(0, 10).map((r) => table.lines?.[r] ?? r + 1);
+  warn(
+    `${file}: ${dropped.length} row(s) without a target '${target}' are left out (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}${dropped.length > 10 ? ", ..." : ""})`,
+  );
+  return takeRows(table, Int32Array.from(keep));
+}
+
+/** A class with one row cannot be both learnt and tested: the split keeps it for training. */
+function warnSingletons(target: Cell[], warn: (message: string) => void): void {
+  const counts = new Map<string, number>();
+  for (const cell of target) counts.set(String(cell), (counts.get(String(cell)) ?? 0) + 1);
+  const single = [...counts].filter(([, n]) => n === 1).map(([label]) => label);
+  if (single.length === 0) return;
+  const shown = single
+    .slice(0, 10)
+    .map((l) => JSON.stringify(l))
+    .join(", ");
+  warn(
+    `${single.length} class(es) have a single row (${shown}${single.length > 10 ? ", ..." : ""}): training only, never tested`,
+  );
 }
 
 function tableFingerprint(data: Cell[][]): string {

@@ -61,7 +61,10 @@ export async function evaluateProject(
         });
         return { table: loadedData.table, info: { test: loadedData.info, train: undefined } };
       })()
-    : await loadProjectData(loaded, { cwd: options.cwd }).then((d) => ({ table: d.test, info: d.info }));
+    : await loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }).then((d) => ({
+        table: d.test,
+        info: d.info,
+      }));
 
   const task = challenger.manifest.task;
   if (champion && champion.manifest.task !== task) {

@@ -18,6 +18,8 @@ export interface Jobs {
   validate?: { schema: DataSchema; options: ValidateOptions };
   /** Keep exact numeric values while they are few (drift's exact tests). */
   exact?: boolean;
+  /** The cell texts read as missing (`data.missing`); default: DEFAULT_MISSING. */
+  missing?: string[];
 }
 
 export interface ProfileDataOptions {
@@ -139,7 +141,7 @@ async function readParallel(
   workers: number,
   options: ProfileDataOptions & { pool: WorkerPool },
 ): Promise<SourcePart> {
-  const read = { ...options.read, cwd: options.cwd };
+  const read = { ...options.read, cwd: options.cwd, delimiter: options.read?.delimiter ?? source.delimiter };
   // Hashing the whole file besides, this thread takes a smaller share of the rows.
   const lead = options.fingerprint ? LEAD_SHARE_HASHING : LEAD_SHARE;
   const shares = Array.from({ length: workers }, (_, i) => (i === 0 ? lead : 1));
@@ -204,7 +206,7 @@ class Part {
 
   /** `header`: the source's columns, as its batches come; `columns`: the profile's. */
   constructor(columns: string[], header: string[], jobs: Jobs, counts?: Int32Array) {
-    this.profile = new ProfileBuilder(columns);
+    this.profile = new ProfileBuilder(columns, jobs.missing);
     if (jobs.validate)
       this.validator = new ValidationRun(jobs.validate.schema, header, jobs.validate.options);
     if (jobs.exact) this.exact = new ExactValues(columns, counts);

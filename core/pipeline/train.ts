@@ -72,7 +72,9 @@ async function trainInto(
 ): Promise<TrainProjectResult> {
   const { config } = loaded;
   const { model, id, started } = options;
-  const data = await options.logger.group("read data", () => loadProjectData(loaded, { cwd: options.cwd }));
+  const data = await options.logger.group("read data", () =>
+    loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }),
+  );
   options.signal?.throwIfAborted();
   options.logger.info(`training on ${data.info.train.rows} rows (${data.info.train.file})`);
 
@@ -81,6 +83,8 @@ async function trainInto(
       target: config.data.target,
       features: config.data.features,
       id: config.data.id,
+      missing: config.data.missing,
+      dates: config.data.dates,
       logger: options.logger,
       backend: options.backend,
       source: {
@@ -128,8 +132,8 @@ async function trainInto(
   return { dir, run, trained };
 }
 
-export function profileTable(table: ColumnTable) {
-  const builder = new ProfileBuilder(table.columns);
+export function profileTable(table: ColumnTable, missing?: readonly string[]) {
+  const builder = new ProfileBuilder(table.columns, missing);
   const size = table.data[0]?.length ?? 0;
   const batch: Batch = { columns: table.data, size, lines: table.lines ?? new Int32Array(size), ragged: [] };
   builder.add(batch);

@@ -13,8 +13,13 @@ export { fileFingerprint } from "./profile-data.js";
 
 export interface ValidateDataOptions {
   cwd: string;
-  /** Without a schema one is inferred from the first rows, so later rows are held to the same shape. */
+  /**
+   * Without a schema only structure and type consistency are enforced (a type is what most of a
+   * column's cells are, over the whole file); ranges and value sets are information (the profile).
+   */
   schema?: DataSchema;
+  /** Cell texts read as missing (`data.missing`); default: DEFAULT_MISSING. */
+  missing?: string[];
   target?: string;
   id?: string;
   maxErrors?: number;
@@ -28,6 +33,9 @@ export type ValidationReport = ValidationResult & { profile: DatasetProfile; sch
 
 const INFER_ROWS = 10_000;
 
+/** What validation holds data to without a schema: any columns, duplicate rows a warning. */
+const SCHEMALESS: DataSchema = { rows: { duplicates: "warning" }, columns: {}, additionalColumns: true };
+
 /** Validates and profiles one data location (a file, a glob or a URL). */
 export async function validateData(
   location: string,
@@ -35,16 +43,20 @@ export async function validateData(
 ): Promise<ValidationReport> {
   const sources = await openData(location, { ...options.read, cwd: options.cwd });
   const schemaInferred = options.schema === undefined;
-  const schema = options.schema ?? (await inferFromHead(sources[0]!, options));
+  // Without a schema the head's types only pick how the reader types columns (speed), never what is enforced.
+  const typing = options.schema ?? (await inferFromHead(sources[0]!, options));
+  const schema = options.schema ?? SCHEMALESS;
   const validateOptions = ValidateOptions.parse({
     maxErrors: options.maxErrors ?? 20,
     target: options.target,
     id: options.id,
+    missing: options.missing,
+    schemaless: schemaInferred,
   });
   const data = await profileData(sources, {
     ...options,
-    jobs: { validate: { schema, options: validateOptions } },
-    hints: (source) => columnHints(schema, source.columns),
+    jobs: { validate: { schema, options: validateOptions }, missing: options.missing },
+    hints: (source) => columnHints(typing, source.columns),
     fingerprint: true,
   });
   const fingerprints = data.fingerprints;
@@ -61,7 +73,7 @@ export async function validateData(
 
 async function inferFromHead(source: DataSource, options: ValidateDataOptions): Promise<DataSchema> {
   const head = { ...source, batches: () => takeRows(source, INFER_ROWS) };
-  return inferSchema([head], { target: options.target, id: options.id });
+  return inferSchema([head], { target: options.target, id: options.id, missing: options.missing });
 }
 
 async function* takeRows(source: DataSource, rows: number) {

@@ -1,3 +1,4 @@
+import { missingTokens } from "../data/cells.js";
 import type { Batch, DataSource } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { ColumnAccumulator, type ColumnState } from "./column.js";
@@ -22,7 +23,8 @@ export class ProfileBuilder {
   private ragged = 0;
   private scratch = new Float64Array(8192);
 
-  constructor(columns: string[]) {
+  /** `missing`: the cell texts read as missing (`data.missing`); default: DEFAULT_MISSING. */
+  constructor(columns: string[], missing?: readonly string[]) {
     const seen = new Set<string>();
     for (const name of columns) {
       if (seen.has(name)) {
@@ -33,7 +35,8 @@ export class ProfileBuilder {
       seen.add(name);
     }
     this.columns = [...columns];
-    this.accumulators = columns.map(() => new ColumnAccumulator());
+    const tokens = missingTokens(missing);
+    this.accumulators = columns.map(() => new ColumnAccumulator(tokens));
   }
 
   /** `batch.columns` must follow this builder's column order. */

@@ -1,3 +1,4 @@
+import type { MissingTokens } from "../data/cells.js";
 import { parseNumber, TextKind, textKind } from "./cells.js";
 
 /** What a dictionary value is to a profile: text, a finite number, or something the per-cell path decides. */
@@ -14,6 +15,8 @@ export class KnownCodes {
   counts = new Float64Array(0);
   private values: readonly string[] | undefined;
   private seen = 0;
+
+  constructor(private readonly tokens: MissingTokens) {}
 
   /** Classifies the codes added since the last batch (dictionaries only grow; a new one starts over). */
   update(values: readonly string[]): this {
@@ -36,11 +39,12 @@ export class KnownCodes {
     }
     for (let code = this.seen; code < n; code++) {
       const cell = values[code]!;
-      const x = cell.length === 0 ? Number.NaN : parseNumber(cell);
+      const x = cell.length === 0 || this.tokens.has(cell) ? Number.NaN : parseNumber(cell);
       if (x - x === 0) {
         this.kinds[code] = CodeKind.number;
         this.numbers[code] = x;
-      } else if (cell.length > 0 && textKind(cell, x) === TextKind.other) this.kinds[code] = CodeKind.text;
+      } else if (cell.length > 0 && !this.tokens.has(cell) && textKind(cell, x) === TextKind.other)
+        this.kinds[code] = CodeKind.text;
       else this.kinds[code] = CodeKind.other;
     }
     this.seen = n;

@@ -1,3 +1,4 @@
+import { DEFAULT_TOKENS, type MissingTokens } from "../data/cells.js";
 import type { Cell, TextCodes } from "../data/types.js";
 import { parseNumber, TextKind, textKind } from "./cells.js";
 import { CodeKind, KnownCodes } from "./codes.js";
@@ -46,9 +47,11 @@ export class ColumnAccumulator {
   private sketch = new QuantileSketch();
   private values = new ValueCounter();
   /** What each code of the reader's text dictionary is; not part of the state. */
-  private readonly known = new KnownCodes();
+  private readonly known: KnownCodes;
 
-  constructor() {
+  /** `tokens`: what reads as missing (`data.missing`). */
+  constructor(private readonly tokens: MissingTokens = DEFAULT_TOKENS) {
+    this.known = new KnownCodes(tokens);
     this.counters[MIN_LEN] = Number.POSITIVE_INFINITY;
   }
 
@@ -93,7 +96,7 @@ export class ColumnAccumulator {
         cell = text!.values[code];
       } else cell = cells[r];
       if (typeof cell === "string") {
-        if (cell.length === 0) {
+        if (cell.length === 0 || this.tokens.has(cell)) {
           missing++;
           continue;
         }

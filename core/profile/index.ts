@@ -38,9 +38,13 @@ export async function* alignedBatches(
   }
 }
 
-export async function profileSources(sources: DataSource[], options?: BatchOptions): Promise<DatasetProfile> {
+export async function profileSources(
+  sources: DataSource[],
+  options?: BatchOptions,
+  missing?: readonly string[],
+): Promise<DatasetProfile> {
   const columns = unionColumns(sources);
-  const builder = new ProfileBuilder(columns);
+  const builder = new ProfileBuilder(columns, missing);
   for (const source of sources) {
     for await (const batch of alignedBatches(source, columns, options)) builder.add(batch);
   }

@@ -1,12 +1,22 @@
+import {
+  cellNumber,
+  DEFAULT_TOKENS,
+  isBooleanWord,
+  isMissing,
+  type MissingTokens,
+  missingTokens,
+  parseDatetime,
+} from "../data/cells.js";
 import type { Batch, Cell, DataSource } from "../data/types.js";
 import type { ColumnSpec, ColumnType, DataSchema } from "./schema.js";
-import { isBooleanWord, isMissing, toDatetime, toNumber } from "./values.js";
 
 export interface InferOptions {
   target?: string;
   id?: string;
   /** Known task; without it a numeric target with few distinct integers counts as classification. */
   task?: "classification" | "regression";
+  /** Cell texts read as missing (`data.missing`); default: DEFAULT_MISSING. */
+  missing?: readonly string[];
 }
 
 /** A text column is a category when it has at most this many distinct values... */
@@ -31,15 +41,17 @@ class ColumnFacts {
   /** Distinct values as text, until there are too many to be categories. */
   distinct: Map<string, number> | undefined = new Map();
 
+  constructor(private readonly tokens: MissingTokens = DEFAULT_TOKENS) {}
+
   add(cell: Cell): void {
     this.rows++;
-    if (isMissing(cell)) {
+    if (isMissing(cell, this.tokens)) {
       this.missing++;
       return;
     }
-    const n = toNumber(cell);
+    const n = cellNumber(cell);
     if (Number.isFinite(n) && typeof cell !== "boolean") {
-      if (this.integer && !(typeof cell === "number" ? Number.isInteger(n) : INTEGER_TEXT.test(cell)))
+      if (this.integer && !(typeof cell === "number" ? Number.isInteger(n) : INTEGER_TEXT.test(String(cell))))
         this.integer = false;
       if (n < this.min) this.min = n;
       if (n > this.max) this.max = n;
@@ -49,7 +61,7 @@ class ColumnFacts {
     }
     if (this.boolean && !(typeof cell === "boolean" || (typeof cell === "string" && isBooleanWord(cell))))
       this.boolean = false;
-    if (this.datetime && Number.isNaN(toDatetime(cell))) this.datetime = false;
+    if (this.datetime && Number.isNaN(parseDatetime(cell))) this.datetime = false;
     const distinct = this.distinct;
     if (distinct) {
       const text = typeof cell === "string" ? cell : String(cell);
@@ -114,7 +126,7 @@ export class SchemaInferrer {
     for (const [c, name] of columns.entries()) {
       let facts = this.#facts.get(name);
       if (!facts) {
-        facts = new ColumnFacts();
+        facts = new ColumnFacts(missingTokens(this.#options.missing));
         this.#facts.set(name, facts);
       }
       const cells = batch.columns[c] ?? [];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { toDatetime } from "./values.js";
+import { parseDatetime } from "../data/cells.js";
 
 export const ColumnType = z.enum(["integer", "number", "boolean", "category", "string", "datetime"]);
 export type ColumnType = z.infer<typeof ColumnType>;
@@ -32,6 +32,10 @@ export const ColumnSpec = z
       .default(1)
       .describe("share of rows that must pass this column's checks; failures below it are warnings"),
     unique: z.boolean().default(false).describe("no value may appear twice"),
+    unit: z
+      .enum(["s", "ms"])
+      .optional()
+      .describe("datetime columns holding epoch numbers: seconds or milliseconds since 1970-01-01 UTC"),
   })
   .superRefine((spec, ctx) => {
     const fail = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
@@ -40,11 +44,13 @@ export const ColumnSpec = z
       if (bound === undefined) continue;
       if (!NUMERIC.includes(spec.type))
         fail(field, `${field} applies to integer, number and datetime columns, not ${spec.type}`);
-      else if (spec.type === "datetime" && Number.isNaN(toDatetime(String(bound))))
+      else if (spec.type === "datetime" && Number.isNaN(parseDatetime(String(bound))))
         fail(field, `expected an ISO-8601 date such as 2024-01-31, found ${JSON.stringify(bound)}`);
       else if (spec.type !== "datetime" && typeof bound !== "number")
         fail(field, `expected a number, found string ${JSON.stringify(bound)}`);
     }
+    if (spec.unit !== undefined && spec.type !== "datetime")
+      fail("unit", `unit applies to datetime columns, not ${spec.type}`);
     if (spec.values && spec.type !== "category")
       fail("values", `values applies to category columns, not ${spec.type}`);
     for (const field of ["pattern", "minLength", "maxLength"] as const) {

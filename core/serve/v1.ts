@@ -29,7 +29,13 @@ export function v1Status(version: string) {
   };
 }
 
-const TF_DTYPE = { numeric: "DT_FLOAT", categorical: "DT_STRING", boolean: "DT_BOOL" } as const;
+// A date is sent as text (the forms of core/data/dates.ts).
+const TF_DTYPE = {
+  numeric: "DT_FLOAT",
+  categorical: "DT_STRING",
+  boolean: "DT_BOOL",
+  datetime: "DT_STRING",
+} as const;
 
 const tensor = (name: string, dtype: string, dims: number[]) => ({
   dtype,

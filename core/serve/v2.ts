@@ -5,7 +5,7 @@ import { columnsToRows, type FieldOf, type Row } from "./rows.js";
 import { type V2Datatype, V2InferRequest } from "./schema.js";
 
 /** The datatype each feature kind is declared with in model metadata. */
-const DECLARED = { numeric: "FP64", categorical: "BYTES", boolean: "BOOL" } as const;
+const DECLARED = { numeric: "FP64", categorical: "BYTES", boolean: "BOOL", datetime: "BYTES" } as const;
 
 export interface V2Parsed {
   rows: Row[];

@@ -1,3 +1,4 @@
+import type { MissingTokens } from "../data/cells.js";
 import { H, hashConstant, hashString } from "./hash.js";
 
 /** Per dictionary code of a text column: whether the value passes every check, and its hash. */
@@ -13,6 +14,7 @@ export class KnownTexts {
     private readonly regex: RegExp | undefined,
     private readonly minLength: number,
     private readonly maxLength: number,
+    private readonly tokens: MissingTokens,
   ) {}
 
   /** Works out the codes added since the last batch (dictionaries only grow; a new one starts over). */
@@ -34,6 +36,7 @@ export class KnownTexts {
       const k = this.index?.get(text);
       const ok =
         text !== "" &&
+        !this.tokens.has(text) &&
         (this.index === undefined || k !== undefined) &&
         (this.regex === undefined || this.regex.test(text)) &&
         text.length >= this.minLength &&

@@ -1,3 +1,4 @@
+import { missingTokens } from "../data/cells.js";
 import type { ColumnHint } from "../data/types.js";
 import type { DataSchema } from "../schema/schema.js";
 import { type ColumnPlan, MissingRule, type Plan } from "./check.js";
@@ -6,6 +7,7 @@ import type { ValidateOptions } from "./schema.js";
 
 /** Compiles the schema against a header once, so the per-batch loops only run closures. */
 export function compilePlan(schema: DataSchema, header: readonly string[], options: ValidateOptions): Plan {
+  const tokens = missingTokens(options.missing);
   const columns = header.map((name): ColumnPlan => {
     const listed = Object.hasOwn(schema.columns, name);
     // Columns the schema does not list are still hashed for duplicate rows, and may be target or id.
@@ -15,7 +17,7 @@ export function compilePlan(schema: DataSchema, header: readonly string[], optio
     const missing =
       name === options.target ? MissingRule.target : spec.nullable ? MissingRule.allowed : MissingRule.error;
     const unique = spec.unique || name === options.id;
-    const run = compileRunner({ name, spec, missing, unique, maxErrors: options.maxErrors });
+    const run = compileRunner({ name, spec, missing, unique, maxErrors: options.maxErrors, tokens });
     return { name, spec, listed, missing, unique, run };
   });
   return { schema, header, options, columns, hashRows: schema.rows.duplicates !== "ignore" };

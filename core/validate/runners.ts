@@ -1,8 +1,16 @@
+import {
+  cellBoolean,
+  type MissingTokens,
+  numberProblem,
+  parseDatetime,
+  parseDecimal,
+  quick,
+  quickDecimal,
+  quote,
+} from "../data/cells.js";
 import type { Cell } from "../data/types.js";
 import type { ColumnSpec } from "../schema/schema.js";
-import { numberProblem, quote, toBoolean, toDatetime, toNumber } from "../schema/values.js";
 import { type ColumnRunner, type ColumnState, MissingRule } from "./check.js";
-import { quick, quickNumber } from "./fast-number.js";
 import { H, hashConstant, hashNumber, hashString, logHash, mixRow } from "./hash.js";
 import { KnownTexts } from "./known-texts.js";
 import type { CheckName } from "./schema.js";
@@ -20,6 +28,13 @@ export interface RunnerContext {
   missing: MissingRule;
   unique: boolean;
   maxErrors: number;
+  /** What reads as missing (`data.missing`). */
+  tokens: MissingTokens;
+}
+
+/** Missing by the grammar: null, nothing, "" or a missing-value token. */
+function absent(cell: Cell | undefined, tokens: MissingTokens): boolean {
+  return cell === null || cell === undefined || cell === "" || (typeof cell === "string" && tokens.has(cell));
 }
 
 const MISSING_HASH = -1;
@@ -52,12 +67,14 @@ function onUnique(state: ColumnState, line: number): void {
 
 function bound(value: number | string | undefined, fallback: number, datetime: boolean): number {
   if (value === undefined) return fallback;
-  return datetime ? toDatetime(String(value)) : Number(value);
+  return datetime ? parseDatetime(String(value)) : Number(value);
 }
 
 function numberRunner(ctx: RunnerContext): ColumnRunner {
-  const { name, spec, maxErrors: max, unique } = ctx;
+  const { name, spec, maxErrors: max, unique, tokens } = ctx;
   const integer = spec.type === "integer";
+  // Tokens that read as numbers (`data.missing: ["-999"]`): the typed path must look for them too.
+  const numericTokens = new Set(tokens.list.map(parseDecimal).filter((n) => n - n === 0));
   const lo = bound(spec.min, Number.NEGATIVE_INFINITY, false);
   const hi = bound(spec.max, Number.POSITIVE_INFINITY, false);
   // Approximate parses this close to a bound are re-parsed exactly before deciding.
@@ -78,14 +95,15 @@ function numberRunner(ctx: RunnerContext): ColumnRunner {
     if (hashing) hashNumber(n);
   };
   /** One cell as text (or a JSON/Parquet scalar); returns whether it was missing. */
-  const cell = (cell: Cell | undefined, line: number, state: ColumnState, hashing: boolean): boolean => {
-    if (cell === null || cell === "" || cell === undefined) {
+  const cell = (given: Cell | undefined, line: number, state: ColumnState, hashing: boolean): boolean => {
+    if (given === undefined || absent(given, tokens)) {
       if (checkMissing) onMissing(ctx, state, line);
       if (hashing) hashConstant(MISSING_HASH);
       return true;
     }
-    let n = typeof cell === "number" ? cell : typeof cell === "string" ? quickNumber(cell) : Number.NaN;
-    if (quick.approximate && (integer || n <= loEdge || n >= hiEdge)) n = toNumber(cell);
+    const cell: Cell = given;
+    let n = typeof cell === "number" ? cell : typeof cell === "string" ? quickDecimal(cell) : Number.NaN;
+    if (quick.approximate && (integer || n <= loEdge || n >= hiEdge)) n = parseDecimal(cell as string);
     if (n - n !== 0) {
       state.failed++;
       const tally = hit(state, "type", line, max);
@@ -108,7 +126,8 @@ function numberRunner(ctx: RunnerContext): ColumnRunner {
     for (let r = 0; r < size; r++) {
       // Typed: NaN marks a cell the reader left as text. Integer columns are typed only for whole numbers.
       const n = numbers !== undefined ? numbers[r]! : Number.NaN;
-      if (!Number.isNaN(n)) inRange(n, lines[r]!, state, hashing);
+      if (!Number.isNaN(n) && (numericTokens.size === 0 || !numericTokens.has(n)))
+        inRange(n, lines[r]!, state, hashing);
       else if (cell(cells[r], lines[r]!, state, hashing)) {
         if (rowA !== null) mixRow(rowA, rowB!, r);
         continue;
@@ -120,7 +139,8 @@ function numberRunner(ctx: RunnerContext): ColumnRunner {
 }
 
 function datetimeRunner(ctx: RunnerContext): ColumnRunner {
-  const { name, spec, maxErrors: max, unique } = ctx;
+  const { name, spec, maxErrors: max, unique, tokens } = ctx;
+  const unit = spec.unit;
   const lo = bound(spec.min, Number.NEGATIVE_INFINITY, true);
   const hi = bound(spec.max, Number.POSITIVE_INFINITY, true);
   const checkMissing = ctx.missing !== MissingRule.allowed;
@@ -128,7 +148,7 @@ function datetimeRunner(ctx: RunnerContext): ColumnRunner {
     const hashing = rowA !== null || unique;
     for (let r = 0; r < size; r++) {
       const cell = cells[r]!;
-      if (cell === null || cell === "" || cell === undefined) {
+      if (absent(cell, tokens)) {
         if (checkMissing) onMissing(ctx, state, lines[r]!);
         if (rowA !== null) {
           hashConstant(MISSING_HASH);
@@ -136,11 +156,12 @@ function datetimeRunner(ctx: RunnerContext): ColumnRunner {
         }
         continue;
       }
-      const ms = toDatetime(cell);
+      const ms = parseDatetime(cell, unit);
       if (Number.isNaN(ms)) {
         state.failed++;
         const tally = hit(state, "type", lines[r]!, max);
-        if (tally) tally.example = `${name}: ${quote(cell)} is not an ISO-8601 date or datetime`;
+        if (tally)
+          tally.example = `${name}: ${quote(cell)} is not a date (ISO 8601, YYYY/MM/DD HH:MM or MM/DD/YYYY)`;
         if (hashing) hashString(String(cell));
       } else {
         if (ms < lo || ms > hi) {
@@ -159,13 +180,13 @@ function datetimeRunner(ctx: RunnerContext): ColumnRunner {
 }
 
 function booleanRunner(ctx: RunnerContext): ColumnRunner {
-  const { name, maxErrors: max, unique } = ctx;
+  const { name, maxErrors: max, unique, tokens } = ctx;
   const checkMissing = ctx.missing !== MissingRule.allowed;
   return (cells, lines, size, state, rowA, rowB) => {
     const hashing = rowA !== null || unique;
     for (let r = 0; r < size; r++) {
       const cell = cells[r]!;
-      if (cell === null || cell === "" || cell === undefined) {
+      if (absent(cell, tokens)) {
         if (checkMissing) onMissing(ctx, state, lines[r]!);
         if (rowA !== null) {
           hashConstant(MISSING_HASH);
@@ -173,7 +194,7 @@ function booleanRunner(ctx: RunnerContext): ColumnRunner {
         }
         continue;
       }
-      const value = toBoolean(cell);
+      const value = cellBoolean(cell, true);
       if (value === undefined) {
         state.failed++;
         const tally = hit(state, "type", lines[r]!, max);
@@ -193,7 +214,7 @@ function listOf(values: readonly string[]): string {
 
 /** string and category columns: allowed values, pattern and length. */
 function textRunner(ctx: RunnerContext): ColumnRunner {
-  const { name, spec, maxErrors: max, unique } = ctx;
+  const { name, spec, maxErrors: max, unique, tokens } = ctx;
   const allowed = spec.values?.map(String);
   const index = allowed ? new Map(allowed.map((value, i) => [value, i])) : undefined;
   const allowedText = allowed ? listOf(allowed) : "";
@@ -237,11 +258,18 @@ function textRunner(ctx: RunnerContext): ColumnRunner {
     if (bad) state.failed++;
     if (hashing && !hashed) hashString(text);
   };
-  const known = new KnownTexts(index, regex, minLength, maxLength);
-  return (cells, lines, size, state, rowA, rowB, _numbers, text) => {
+  const known = new KnownTexts(index, regex, minLength, maxLength, tokens);
+  return (cells, lines, size, state, rowA, rowB, numbers, text) => {
     const hashing = rowA !== null || unique;
     if (text !== undefined) known.update(text.values);
     for (let r = 0; r < size; r++) {
+      // Schema-less validation may have the reader type a column as numbers; a typed cell passes.
+      if (numbers !== undefined && !Number.isNaN(numbers[r]!)) {
+        if (hashing) hashNumber(numbers[r]!);
+        if (unique) onUnique(state, lines[r]!);
+        if (rowA !== null) mixRow(rowA, rowB!, r);
+        continue;
+      }
       const code = text !== undefined ? text.codes[r]! : -1;
       let cell: Cell | undefined;
       if (code >= 0) {
@@ -255,7 +283,7 @@ function textRunner(ctx: RunnerContext): ColumnRunner {
         }
         cell = text!.values[code];
       } else cell = cells[r];
-      if (cell === null || cell === "" || cell === undefined) {
+      if (cell === undefined || absent(cell, tokens)) {
         if (checkMissing) onMissing(ctx, state, lines[r]!);
         if (rowA !== null) {
           hashConstant(MISSING_HASH);

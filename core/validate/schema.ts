@@ -18,6 +18,8 @@ export const CheckName = z.enum([
   "target_missing",
   "target_null",
   "class_imbalance",
+  "type_change",
+  "delimiter",
 ]);
 export type CheckName = z.infer<typeof CheckName>;
 
@@ -56,6 +58,16 @@ export const ValidateOptions = z.strictObject({
     .gt(1)
     .default(10)
     .describe("warn when the majority class has more than this many times the rows of the minority"),
+  missing: z
+    .array(z.string())
+    .optional()
+    .describe("cell texts read as missing (data.missing); default: pandas' list"),
+  schemaless: z
+    .boolean()
+    .default(false)
+    .describe(
+      "no schema was given: enforce structure and type consistency only, ranges and sets are information",
+    ),
 });
 export type ValidateOptions = z.infer<typeof ValidateOptions>;
 export type ValidateOptionsInput = z.input<typeof ValidateOptions>;

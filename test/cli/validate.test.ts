@@ -35,7 +35,7 @@ describe("modelgate validate", () => {
       "2,130,basic,yes", // line 3: above max
       "3,abc,pro,no", // line 4: not an integer
       "4,40,gold,no", // line 5: not an allowed value
-      "5,NaN,pro,yes", // line 6: NaN text
+      "5,Inf,pro,yes", // line 6: not a finite number
       "6,22,pro", // line 7: ragged
       "1,50,pro,yes", // line 8: id repeats line 2
       "8,,basic,", // line 9: null age, null target

@@ -102,7 +102,11 @@ describe("synthetic scenarios", () => {
 
   test("missing and new columns, unseen categories, NaN and Inf are reported", () => {
     const reference = profileOf({ a: ["x", "y", "x", "y"], gone: [1, 2, 3, 4], v: [1, 2, 3, 4] });
-    const current = profileOf({ a: ["x", "z", "z", "y"], added: [1, 2, 3, 4], v: [1, "NaN", "inf", ""] });
+    const current = profileOf({
+      a: ["x", "z", "z", "y"],
+      added: [1, 2, 3, 4],
+      v: [1, Number.NaN, "inf", ""],
+    });
 
     const result = compareProfiles(reference, current);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Cell } from "../../core/data/types.js";
 import { UserError } from "../../core/errors.js";
 import type { Table } from "../../core/model/index.js";
 import { fitPreprocessor, transform, transformRecords } from "../../core/model/index.js";
@@ -40,6 +41,13 @@ describe("fitPreprocessor", () => {
           shares: [0.5, 0.25, 0.25, 0],
         },
         { name: "member", kind: "boolean", fill: 0.5 },
+      ],
+      roles: [
+        { name: "id", role: "id" },
+        { name: "age", role: "feature" },
+        { name: "city", role: "feature" },
+        { name: "member", role: "feature" },
+        { name: "churned", role: "target" },
       ],
     });
   });
@@ -100,7 +108,7 @@ describe("fitPreprocessor", () => {
     };
 
     expect(thrown(() => fitPreprocessor(single, { target: "y" })).message).toMatch(/single class \("a"\)/);
-    expect(thrown(() => fitPreprocessor(empty, { target: "y" })).message).toMatch(
+    expect(thrown(() => fitPreprocessor(empty, { target: "y", features: ["x", "blank"] })).message).toMatch(
       /feature "blank" has no values.*drop it/,
     );
     expect(thrown(() => fitPreprocessor(single, { target: "y", features: ["x", "z"] })).message).toMatch(
@@ -176,5 +184,95 @@ describe("transformRecords", () => {
     expect(thrown(() => transformRecords(prep, [{ ...base, member: 3 }])).location.field).toBe(
       "instances[0].member",
     );
+  });
+});
+
+describe("column roles", () => {
+  const n = 150;
+  const rows = Array.from({ length: n }, (_, i) => i);
+  const table: Table = {
+    columns: ["row", "code", "when", "country", "blank", "x", "y"],
+    data: [
+      rows.map((i) => i + 1000),
+      rows.map((i) => `K-${i * 7}`),
+      rows.map(
+        (i) => `2024/01/${String((i % 28) + 1).padStart(2, "0")} ${String(i % 24).padStart(2, "0")}:30`,
+      ),
+      rows.map(() => "USA"),
+      rows.map(() => "NA"),
+      rows.map((i) => (i * 37) % 11),
+      rows.map((i) => (i % 3 === 0 ? "a" : "b")),
+    ],
+  };
+
+  it("expands dates and leaves out sequences, near-unique text and constant columns, with warnings", () => {
+    const warnings: string[] = [];
+
+    const prep = fitPreprocessor(table, { target: "y", warn: (m) => warnings.push(m) });
+
+    expect(prep.features.map((f) => [f.name, f.kind])).toEqual([
+      ["when", "datetime"],
+      ["x", "numeric"],
+    ]);
+    expect(prep.roles?.map((r) => r.role)).toEqual([
+      "id-like",
+      "id-like",
+      "datetime",
+      "constant",
+      "constant",
+      "feature",
+      "target",
+    ]);
+    expect(warnings).toEqual([
+      "column 'row' is left out of the features: an integer sequence (every value distinct, no gaps)",
+      "column 'code' is left out of the features: near-unique text (150 distinct values in 150 rows)",
+      "column 'country' is left out of the features: one value in every row",
+      "column 'blank' is left out of the features: every value is missing",
+    ]);
+  });
+
+  it("encodes a date as year, month, day of week and hour", () => {
+    const prep = fitPreprocessor(table, { target: "y" });
+    const when = prep.features[0]!;
+
+    const x = transformRecords(prep, [{ when: "2024/01/02 05:30", x: 1 }]);
+
+    expect(when.kind === "datetime" && when.parts.map((p) => p.part)).toEqual([
+      "year",
+      "month",
+      "dayOfWeek",
+      "hour",
+    ]);
+    const parts = when.kind === "datetime" ? when.parts : [];
+    // 2024-01-02 was a Tuesday (2); each part is standardised with the training mean and std.
+    expect(Array.from(x.slice(0, 4))).toEqual(
+      [2024, 1, 2, 5].map((v, i) => Math.fround((v - parts[i]!.mean) / parts[i]!.std)),
+    );
+  });
+
+  it("leaves dates out when data.dates is exclude", () => {
+    const prep = fitPreprocessor(table, { target: "y", dates: "exclude" });
+
+    expect(prep.features.map((f) => f.name)).toEqual(["x"]);
+  });
+});
+
+describe("a type change mid-file", () => {
+  it("keeps a mostly numeric column numeric, reading its text as missing, and says where", () => {
+    const x: Cell[] = Array.from({ length: 30 }, (_, i) => String(i % 7));
+    x[25] = "unknown";
+    const table: Table = {
+      columns: ["x", "y"],
+      data: [x, x.map((_, i) => (i % 2 ? "a" : "b"))],
+      lines: Int32Array.from(x, (_, i) => i + 2),
+    };
+    const warnings: string[] = [];
+
+    const prep = fitPreprocessor(table, { target: "y", warn: (m) => warnings.push(m) });
+
+    expect(prep.features[0]).toMatchObject({ name: "x", kind: "numeric", missingIndicator: true });
+    expect(warnings).toEqual([
+      `feature 'x' holds numbers but 1 cell(s) of text such as "unknown"; they are read as missing (first on line 27)`,
+    ]);
   });
 });

@@ -129,7 +129,8 @@ describe("merging", () => {
       "4096.5",
       "-1",
     ];
-    const builder = new ProfileBuilder(["v"]);
+    // Only "" is missing here (data.missing: [""]), so "NaN" and "nan" are NaN values.
+    const builder = new ProfileBuilder(["v"], [""]);
 
     builder.add(batchOf(cells.map((cell) => [cell])));
     const column = ProfileBuilder.fromState(structuredClone(builder.toState())).finish().columns.v!;
@@ -154,7 +155,7 @@ describe("merging", () => {
 });
 
 describe("counting cells", () => {
-  test("missing, NaN, infinities, booleans and text are told apart", () => {
+  test("missing (the default tokens NaN and nan too), NaN, infinities, booleans and text are told apart", () => {
     const cells: Cell[] = [
       "1",
       "",
@@ -177,9 +178,9 @@ describe("counting cells", () => {
 
     expect({ count: x.count, missing: x.missing, numbers: x.numbers, nan: x.nan, inf: x.inf }).toEqual({
       count: 15,
-      missing: 2,
+      missing: 4,
       numbers: 2,
-      nan: 3,
+      nan: 1,
       inf: 3,
     });
     expect({ booleans: x.booleans, strings: x.strings }).toEqual({ booleans: 2, strings: 3 });

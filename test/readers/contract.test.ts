@@ -33,6 +33,15 @@ const writers: Record<FormatName, { file: string; write: (path: string) => void;
       ),
     typed: true,
   },
+  json: {
+    file: "t.json",
+    write: (p) =>
+      writeFileSync(
+        p,
+        `[\n${ids.map((id, r) => JSON.stringify({ id, name: names[r], score: scores[r], flag: flags[r] })).join(",\n")}\n]\n`,
+      ),
+    typed: true,
+  },
   parquet: {
     file: "t.parquet",
     write: (p) =>
@@ -74,7 +83,9 @@ describe.each([...readers.keys()])("reader contract: %s", (format) => {
     expect(table.columns).toEqual(["id", "name", "score", "flag"]);
     expect(table.rows).toEqual(expected);
     expect(table.ragged).toEqual([]);
-    expect(table.lines).toEqual(ids.map((i) => (format === "csv" || format === "tsv" ? i + 1 : i)));
+    // CSV: the header is line 1; a JSON array's first record is on line 2, after the "[" line.
+    const offset = format === "csv" || format === "tsv" || format === "json" ? 1 : 0;
+    expect(table.lines).toEqual(ids.map((i) => i + offset));
   });
 
   it("cuts batches of the size asked for, every column as long as the batch", async () => {

@@ -61,9 +61,9 @@ describe("JSON Lines reader", () => {
   });
 
   it("refuses a file without any JSON object, such as a JSON array document", async () => {
-    const dir = tempDir({ "d.json": '[{"a": 1}, {"a": 2}]\n' });
+    const dir = tempDir({ "d.jsonl": '[{"a": 1}, {"a": 2}]\n' });
 
-    const error = await openOne("d.json", { cwd: dir }).catch((e: unknown) => e);
+    const error = await openOne("d.jsonl", { cwd: dir }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(UserError);
     expect(error).toMatchObject({ exitCode: 1, message: /expected JSON Lines/ });

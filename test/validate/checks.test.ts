@@ -50,7 +50,7 @@ describe("Validator checks", () => {
       schema,
       ["n", "i"],
       [
-        ["NaN", "1.5"],
+        ["inf", "1.5"],
         ["abc", "x"],
         ["Infinity", "7"],
         [" ", "-inf"],
@@ -64,7 +64,7 @@ describe("Validator checks", () => {
         column: "n",
         lines: [2, 3, 4, 5],
         count: 4,
-        message: "n: 'NaN' is not a finite number (line 2; 4 rows in all)",
+        message: "n: 'inf' is not a finite number (line 2; 4 rows in all)",
       },
       {
         check: "type",
@@ -124,7 +124,7 @@ describe("Validator checks", () => {
         check: "type",
         column: "day",
         lines: [3],
-        message: "day: '2024-02-30' is not an ISO-8601 date or datetime (line 3)",
+        message: "day: '2024-02-30' is not a date (ISO 8601, YYYY/MM/DD HH:MM or MM/DD/YYYY) (line 3)",
       },
       {
         check: "max",
@@ -395,5 +395,18 @@ describe("Validator checks", () => {
     });
 
     expect(ValidationResult.parse(result)).toEqual(result);
+  });
+});
+
+describe("datetime units", () => {
+  it("reads epoch seconds where a datetime column declares unit: s, and bounds them as dates", () => {
+    const schema: DataSchemaInput = { columns: { t: { type: "datetime", unit: "s", max: "2024-01-01" } } };
+
+    const result = validate(schema, ["t"], [["1700000000"], [1800000000], ["yesterday"]]);
+
+    expect(result.errors.map(({ check, lines }) => ({ check, lines }))).toEqual([
+      { check: "type", lines: [4] },
+      { check: "max", lines: [3] },
+    ]);
   });
 });

@@ -22,7 +22,7 @@ function table(): Cell[][] {
       `id-${repeat % 150 === 149 ? 3 : repeat}`,
       i % 43 === 7 ? "" : String(repeat % 120),
       ["a", "b", "c", "z"][repeat % 4 === 3 && repeat % 5 === 0 ? 3 : repeat % 3]!,
-      i % 13 === 0 ? "NaN" : String(repeat / 4),
+      i % 13 === 0 ? "n/a?" : String(repeat / 4),
     ];
   });
 }
@@ -124,5 +124,30 @@ describe("validateSources", () => {
         message: "age: 500 is above max 99 (line 2)",
       },
     ]);
+  });
+});
+
+describe("schema-less merge", () => {
+  it("type changes found in two halves merge into what one pass finds, whichever half merges into which", () => {
+    const rows = table();
+    const bare = schemaOf({ rows: { duplicates: "warning" }, columns: {}, additionalColumns: true });
+    const make = (part: ReturnType<typeof batchesOf>) => {
+      const validator = new Validator(bare, header, { schemaless: true, target: "city" });
+      for (const batch of part) validator.add(batch);
+      return validator;
+    };
+    const batches = batchesOf(rows, 64);
+    const sequential = make(batches).finish({ fingerprint: "f", file: "d.csv" });
+    const first = make(batches.slice(0, 3));
+    const reversed = make(batches.slice(3));
+
+    first.merge(structuredClone(make(batches.slice(3)).toState()));
+    reversed.merge(structuredClone(make(batches.slice(0, 3)).toState()));
+
+    expect(sequential.errors.map((issue) => [issue.check, issue.column, issue.lines])).toEqual([
+      ["type_change", "score", [2]],
+    ]);
+    expect(first.finish({ fingerprint: "f", file: "d.csv" })).toEqual(sequential);
+    expect(reversed.finish({ fingerprint: "f", file: "d.csv" })).toEqual(sequential);
   });
 });

@@ -1,6 +1,6 @@
 import { UserError } from "../../errors.js";
 import type { Batch, BatchOptions, DataSource } from "../types.js";
-import { CHUNK_BYTES, countNewlinesIn, MAX_RECORD_CHARS, readChunks, Utf8Chunks } from "./bytes.js";
+import { CHUNK_BYTES, countNewlinesIn, MAX_RECORD_CHARS, readChunks, readHead, Utf8Chunks } from "./bytes.js";
 import { readCsvHeader, utf8Error } from "./csv-header.js";
 import { CsvParser } from "./csv-parse.js";
 import { DEFAULT_BATCH_SIZE, type LocalFile, type Reader } from "./types.js";
@@ -8,14 +8,36 @@ import { DEFAULT_BATCH_SIZE, type LocalFile, type Reader } from "./types.js";
 export const csvReader: Reader = {
   format: "csv",
   extensions: [".csv"],
-  open: (file, options) => openCsv(file, "csv", options.delimiter ?? ","),
+  open: async (file, options) => openCsv(file, "csv", options.delimiter ?? (await sniffDelimiter(file, ","))),
 };
 
 export const tsvReader: Reader = {
   format: "tsv",
   extensions: [".tsv", ".tab"],
-  open: (file, options) => openCsv(file, "tsv", options.delimiter ?? "\t"),
+  open: async (file, options) =>
+    openCsv(file, "tsv", options.delimiter ?? (await sniffDelimiter(file, "\t"))),
 };
+
+const CANDIDATES = [",", "\t", ";", "|"];
+
+/**
+ * The delimiter of the header line: the format's own when the header has it, else whichever of
+ * comma, tab, semicolon and pipe it has most of (outside quotes); the format's own when none.
+ */
+export async function sniffDelimiter(file: LocalFile, fallback: string): Promise<string> {
+  const head = (await readHead(file.path, file.name, 1 << 16)).toString("utf8");
+  const line = head.split("\n").find((l) => l.trim() !== "") ?? "";
+  const counts = new Map(CANDIDATES.map((c) => [c, 0]));
+  let quoted = false;
+  for (const char of line) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  }
+  if (counts.get(fallback)! > 0) return fallback;
+  let best = fallback;
+  for (const [candidate, count] of counts) if (count > (counts.get(best) ?? 0)) best = candidate;
+  return best;
+}
 
 async function openCsv(file: LocalFile, format: "csv" | "tsv", delimiter: string): Promise<DataSource> {
   checkDelimiter(delimiter);
@@ -56,6 +78,7 @@ export function csvSource(
     format,
     path: file.path,
     columns,
+    delimiter,
     batches: (options: BatchOptions = {}) => csvBatches(file, delimiter, columns.length, span, options),
   };
 }

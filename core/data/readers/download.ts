@@ -5,6 +5,8 @@ import { basename, join } from "node:path";
 import { UserError } from "../../errors.js";
 
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
+/** A server that sends no response, or stalls mid-body, this long is given up on. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const downloads = new Set<string>();
 let cleanupRegistered = false;
@@ -15,16 +17,26 @@ let cleanupRegistered = false;
  */
 export async function download(
   url: string,
-  options: { fetch?: typeof fetch; maxBytes?: number },
+  options: { fetch?: typeof fetch; maxBytes?: number; connectTimeoutMs?: number; idleTimeoutMs?: number },
 ): Promise<string> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const fetchImpl = options.fetch ?? fetch;
+  const connectMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const idleMs = options.idleTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const abort = new AbortController();
   let response: Response;
+  const connect = setTimeout(() => abort.abort(), connectMs);
   try {
-    response = await fetchImpl(url, { redirect: "follow" });
+    response = await fetchImpl(url, { redirect: "follow", signal: abort.signal });
   } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
+    const cause = abort.signal.aborted
+      ? `no response within ${connectMs / 1000} s (connect timeout)`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     throw new UserError(`could not download: ${cause}`, { file: url });
+  } finally {
+    clearTimeout(connect);
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
@@ -37,22 +49,41 @@ export async function download(
     await response.body.cancel();
     throw tooBig(url, maxBytes);
   }
-  const dir = await mkdtemp(join(tmpdir(), "modelgate-"));
-  track(dir);
-  const path = join(dir, safeName(url));
-  await writeCapped(response.body, path, url, maxBytes);
+  const path = await tempPath(safeName(url));
+  await writeCapped(response.body, path, url, maxBytes, { abort, idleMs });
   return path;
 }
 
-async function writeCapped(body: ReadableStream<Uint8Array>, path: string, url: string, maxBytes: number) {
+/** A path in a fresh temporary folder, removed when the process exits. */
+export async function tempPath(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "modelgate-"));
+  track(dir);
+  return join(dir, name);
+}
+
+async function writeCapped(
+  body: ReadableStream<Uint8Array>,
+  path: string,
+  url: string,
+  maxBytes: number,
+  idle: { abort: AbortController; idleMs: number },
+) {
   const out = createWriteStream(path);
   const closed = new Promise<void>((resolve, reject) => {
     out.on("close", resolve);
     out.on("error", reject);
   });
   let total = 0;
+  let stalled = false;
+  let timer = setTimeout(stall, idle.idleMs);
+  function stall() {
+    stalled = true;
+    idle.abort.abort();
+  }
   try {
     for await (const chunk of body) {
+      clearTimeout(timer);
+      timer = setTimeout(stall, idle.idleMs);
       total += chunk.byteLength;
       if (total > maxBytes) throw tooBig(url, maxBytes);
       if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
@@ -61,8 +92,14 @@ async function writeCapped(body: ReadableStream<Uint8Array>, path: string, url: 
     out.destroy();
     await closed.catch(() => {});
     if (error instanceof UserError) throw error;
-    const cause = error instanceof Error ? error.message : String(error);
+    const cause = stalled
+      ? `no data for ${idle.idleMs / 1000} s after ${total} bytes (idle timeout)`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     throw new UserError(`download interrupted: ${cause}`, { file: url });
+  } finally {
+    clearTimeout(timer);
   }
   out.end();
   await closed;

@@ -10,7 +10,7 @@ export const HEADER_RECORDS = 1000;
 
 export const jsonlReader: Reader = {
   format: "jsonl",
-  extensions: [".jsonl", ".ndjson", ".json"],
+  extensions: [".jsonl", ".ndjson"],
   open: openJsonl,
 };
 

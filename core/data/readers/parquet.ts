@@ -6,6 +6,8 @@ import {
   parquetRead,
   parquetSchema,
 } from "hyparquet";
+// Snappy, gzip, brotli, zstd, LZ4: every codec pyarrow and polars write by default (zstd since pyarrow 15, polars).
+import { compressors } from "hyparquet-compressors";
 import { fsError, UserError } from "../../errors.js";
 import type { Batch, BatchOptions, Cell, DataSource } from "../types.js";
 import { BatchBuilder } from "./batch.js";
@@ -73,7 +75,9 @@ function readRows(
   rowEnd: number,
 ): Promise<unknown[][]> {
   return new Promise((resolve, reject) => {
-    parquetRead({ file, metadata, columns, rowStart, rowEnd, onComplete: resolve }).catch(reject);
+    parquetRead({ file, metadata, columns, rowStart, rowEnd, compressors, onComplete: resolve }).catch(
+      reject,
+    );
   });
 }
 

@@ -4,7 +4,7 @@ import type { ReadOptions as ReadOptionsType } from "../types.js";
 
 /** Read options come from config and flags; checked here so a bad value fails with its field named. */
 export const ReadOptions = z.object({
-  format: z.enum(["csv", "tsv", "jsonl", "parquet"]).optional(),
+  format: z.enum(["csv", "tsv", "jsonl", "json", "parquet"]).optional(),
   delimiter: z
     .string()
     .length(1, "expected one character")
@@ -16,6 +16,8 @@ export const ReadOptions = z.object({
   displayName: z.string().min(1).optional(),
   cwd: z.string().min(1).optional(),
   maxDownloadBytes: z.number().int().positive().optional(),
+  connectTimeoutMs: z.number().int().positive().optional(),
+  idleTimeoutMs: z.number().int().positive().optional(),
   fetch: z.custom<typeof fetch>((value) => typeof value === "function", "expected a function").optional(),
 });
 

@@ -1,8 +1,10 @@
-import { toBoolean } from "../../schema/values.js";
+import { cellBoolean, missingTokens, parseDecimal } from "../../data/cells.js";
 import { defineGroup, type Plan } from "../check.js";
 
 /** Past this many distinct target values the target is no classification target; stop counting. */
 const MAX_CLASSES = 1000;
+/** Without a schema, a numeric target with more distinct values than this is taken for regression. */
+const MAX_NUMERIC_CLASSES = 20;
 
 interface BalanceState {
   counts: Map<string, number>;
@@ -15,7 +17,8 @@ function targetIndex(plan: Plan): number {
   const index = plan.header.indexOf(target);
   const type = plan.columns[index]?.spec.type;
   // Only a declared classification target has classes; a numeric target may be regression.
-  return type === "category" || type === "boolean" ? index : -1;
+  // Without a schema every target is counted, and finish tells classes from a regression target.
+  return type === "category" || type === "boolean" || plan.options.schemaless ? index : -1;
 }
 
 /** Warns when the target's majority class outnumbers its minority class by more than imbalanceRatio. */
@@ -28,13 +31,22 @@ export const balanceChecks = defineGroup<BalanceState>({
     if (index < 0 || state.overflow) return;
     const cells = batch.columns[index] ?? [];
     const text = batch.text?.[index];
+    const numbers = batch.numbers?.[index];
     const boolean = plan.columns[index]!.spec.type === "boolean";
     const { counts } = state;
+    const tokens = missingTokens(plan.options.missing);
     for (let r = 0; r < batch.size; r++) {
       const code = text !== undefined ? text.codes[r]! : -1;
-      const cell = code >= 0 ? text!.values[code] : cells[r];
-      if (cell === null || cell === "" || cell === undefined) continue;
-      const flag = boolean ? toBoolean(cell) : undefined;
+      const typed = numbers !== undefined && !Number.isNaN(numbers[r]!);
+      const cell = typed ? numbers[r]! : code >= 0 ? text!.values[code] : cells[r];
+      if (
+        cell === null ||
+        cell === "" ||
+        cell === undefined ||
+        (typeof cell === "string" && tokens.has(cell))
+      )
+        continue;
+      const flag = boolean ? cellBoolean(cell, true) : undefined;
       // An unparseable boolean is a type error already, not a class.
       if (boolean && flag === undefined) continue;
       const key = boolean ? String(flag) : typeof cell === "string" ? cell : String(cell);
@@ -49,6 +61,10 @@ export const balanceChecks = defineGroup<BalanceState>({
   finish(plan, state, report) {
     const target = plan.options.target;
     if (target === undefined || state.overflow || state.counts.size === 0) return;
+    if (plan.options.schemaless && state.counts.size > MAX_NUMERIC_CLASSES) {
+      const numeric = [...state.counts.keys()].every((key) => parseDecimal(key) - parseDecimal(key) === 0);
+      if (numeric) return;
+    }
     // Ties break by name so merged and sequential runs name the same classes.
     const ranked = [...state.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const [major, majorCount] = ranked[0]!;

@@ -1,6 +1,7 @@
 import type { CheckGroup } from "../check.js";
 import { balanceChecks } from "./balance.js";
 import { duplicateChecks } from "./duplicates.js";
+import { kindChecks } from "./kinds.js";
 import { columnChecks, raggedChecks, rowChecks } from "./structure.js";
 import { valueChecks } from "./values.js";
 
@@ -13,6 +14,7 @@ export const CHECK_GROUPS: readonly CheckGroup<unknown>[] = [
   rowChecks,
   raggedChecks,
   valueChecks,
+  kindChecks,
   duplicateChecks,
   balanceChecks,
 ];

@@ -5,7 +5,7 @@ import { mergeTally, newTally, note, type Tally, tallyMessage } from "../tally.j
 /** The header against the schema; decided by the header alone, so there is no state to merge. */
 export const columnChecks = defineGroup<null>({
   name: "columns",
-  emits: ["missing_column", "unexpected_column", "target_missing"],
+  emits: ["missing_column", "unexpected_column", "target_missing", "delimiter"],
   init: () => null,
   add() {},
   merge() {},
@@ -13,6 +13,14 @@ export const columnChecks = defineGroup<null>({
     const { schema, header, options } = plan;
     const present = new Set(header);
     const header1 = { lines: [1], count: 1 };
+    if (header.length === 1 && options.schemaless) {
+      report.warning({
+        check: "delimiter",
+        column: header[0],
+        ...header1,
+        message: `the data has one column ('${header[0]}'); if it should have more, set data.delimiter (or --delimiter)`,
+      });
+    }
     if (options.target !== undefined && !present.has(options.target)) {
       report.error({
         check: "target_missing",

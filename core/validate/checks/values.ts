@@ -45,13 +45,13 @@ export const valueChecks = defineGroup<ColumnState[]>({
   },
   finish(plan, states, report) {
     for (const [c, column] of plan.columns.entries()) {
-      reportColumn(column, states[c]!, report);
+      reportColumn(column, states[c]!, report, plan.options.schemaless);
       reportUnique(column, states[c]!, plan.options.maxErrors, report);
     }
   },
 });
 
-function reportColumn(column: ColumnPlan, state: ColumnState, report: Report): void {
+function reportColumn(column: ColumnPlan, state: ColumnState, report: Report, schemaless: boolean): void {
   const { name } = column;
   const { mostly } = column.spec;
   const rows = report.rows;
@@ -71,14 +71,12 @@ function reportColumn(column: ColumnPlan, state: ColumnState, report: Report): v
   }
   for (const check of STRICT_CHECKS) {
     const tally = state.tallies[check];
-    if (tally)
-      report.error({
-        check,
-        column: name,
-        lines: tally.lines,
-        count: tally.count,
-        message: tallyMessage(tally),
-      });
+    if (!tally) continue;
+    const issue = { check, column: name, lines: tally.lines, count: tally.count };
+    // Without a schema, rows without a target are left out of training (a warning), not a broken file.
+    if (schemaless)
+      report.warning({ ...issue, message: tallyMessage(tally, "; training leaves these rows out") });
+    else report.error({ ...issue, message: tallyMessage(tally) });
   }
 }
 
