@@ -3,6 +3,7 @@ import { describeError, ExitCode, UserError } from "../core/errors.js";
 import { allCommands, loadCommand } from "./commands/index.js";
 import type { Command, FlagSpec, Flags, Io } from "./context.js";
 import { consoleLogger } from "./logger.js";
+import { removeTempFolders } from "./temp.js";
 
 export const VERSION = "0.1.0";
 
@@ -51,6 +52,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`Run 'modelgate ${name} --help' for usage.\n`);
     }
     return exitCode;
+  } finally {
+    removeTempFolders();
   }
 }
 

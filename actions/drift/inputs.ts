@@ -1,5 +1,6 @@
+import * as core from "@actions/core";
 import { z } from "zod";
-import { DriftMethodName } from "../../core/drift/index.js";
+import { DRIFT_OPTIONS, type DriftOption, type DriftRequestInput } from "../../core/drift/request.js";
 import { input, optionalString } from "../runtime.js";
 
 const bool = (fallback: boolean) =>
@@ -7,31 +8,13 @@ const bool = (fallback: boolean) =>
     .enum(["true", "false"], { message: "expected 'true' or 'false'" })
     .optional()
     .transform((v) => (v === undefined ? fallback : v === "true"));
-const share = z
-  .string()
-  .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, "expected a share between 0 and 1")
-  .transform(Number)
-  .pipe(z.number().gt(0).max(1))
-  .optional();
 const Repository = z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/repo");
 
 /** Every input of actions/drift, parsed; environment the runner sets, parsed too. */
 export function driftInputs() {
   return {
     config: input("config", optionalString) ?? "modelgate.yml",
-    reference: input("reference", optionalString),
-    current: input("current", optionalString),
-    model: input("model", optionalString),
-    log: input("log", optionalString),
-    labels: input("labels", optionalString),
-    labelKey: input("label-key", optionalString),
-    baseline: input("baseline", optionalString),
-    method: input("method", DriftMethodName.optional()),
-    threshold: input("threshold", share),
-    columns: input("columns", optionalString)
-      ?.split(",")
-      .map((c) => c.trim())
-      .filter(Boolean),
+    drift: driftRequestInput(),
     modelName: input(
       "model-name",
       z
@@ -54,4 +37,14 @@ export function repository(env: NodeJS.ProcessEnv): { owner: string; repo: strin
     throw new Error(`GITHUB_REPOSITORY is '${env.GITHUB_REPOSITORY}': ${parsed.error.issues[0]?.message}`);
   const [owner, repo] = parsed.data.split("/") as [string, string];
   return { owner, repo };
+}
+
+/** The drift request's options as given (core parses them, as it does the CLI's flags). */
+function driftRequestInput(): DriftRequestInput {
+  const request: DriftRequestInput = {};
+  for (const option of Object.keys(DRIFT_OPTIONS) as DriftOption[]) {
+    const value = core.getInput(option).trim();
+    if (value !== "") request[option] = value;
+  }
+  return request;
 }

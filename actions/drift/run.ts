@@ -2,14 +2,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import { Octokit } from "octokit";
-import { type LoadedConfig, loadConfig, resolveFrom } from "../../core/config/index.js";
-import {
-  type DriftResult,
-  detectDrift,
-  detectModelDrift,
-  readBaselineMetrics,
-  renderDriftMarkdown,
-} from "../../core/drift/index.js";
+import { loadConfig } from "../../core/config/index.js";
+import { renderDriftMarkdown } from "../../core/drift/index.js";
+import { runDriftRequest } from "../../core/drift/request.js";
 import { UserError } from "../../core/errors.js";
 import { isAlert, monitorDrift, type Retrained } from "../../core/monitor/index.js";
 import { actionsLogger, failUnless, workspace } from "../runtime.js";
@@ -20,10 +15,15 @@ export async function driftAction(): Promise<number> {
   const cwd = workspace();
   const inputs = driftInputs();
   const loaded = await loadConfig(inputs.config, cwd).catch((error: unknown) => {
-    if (inputs.reference || inputs.model) return undefined;
+    if (inputs.drift.reference || inputs.drift.model) return undefined;
     throw error;
   });
-  const result = await detect(inputs, loaded, cwd);
+  const result = await runDriftRequest(inputs.drift, {
+    cwd,
+    logger: actionsLogger,
+    loaded,
+    field: (option) => `with.${option}`,
+  });
   const name = inputs.modelName ?? loaded?.config.name;
   const report = renderDriftMarkdown(result, `modelgate drift${name ? `: ${name}` : ""}`);
   await core.summary.addRaw(report).write();
@@ -72,47 +72,6 @@ export async function driftAction(): Promise<number> {
   const alert = isAlert(result);
   if (alert) core.setFailed(`drift detected: see the job summary`);
   return failUnless(!alert);
-}
-
-async function detect(
-  inputs: ReturnType<typeof driftInputs>,
-  loaded: LoadedConfig | undefined,
-  cwd: string,
-): Promise<DriftResult> {
-  const config = loaded?.config;
-  const fromConfig = (x: string | undefined) =>
-    loaded && x ? path.relative(cwd, resolveFrom(loaded.root, x)) : undefined;
-  const compare = {
-    method: inputs.method ?? config?.drift.method,
-    threshold: inputs.threshold ?? config?.drift.threshold,
-    columns: inputs.columns,
-    cwd,
-    read: { delimiter: config?.data.delimiter },
-    logger: actionsLogger,
-  };
-  if (inputs.model) {
-    return detectModelDrift({
-      ...compare,
-      model: inputs.model,
-      reference: inputs.reference,
-      current: inputs.log ? undefined : (inputs.current ?? fromConfig(config?.drift.current)),
-      log: inputs.log,
-      labels: inputs.labels,
-      labelKey: inputs.labelKey,
-      gates: config?.gates ?? [],
-      significance: config?.significance ?? 0.05,
-      baseline: await readBaselineMetrics(inputs.baseline, cwd),
-    });
-  }
-  const reference = inputs.reference ?? fromConfig(config?.drift.reference);
-  const current = inputs.current ?? fromConfig(config?.drift.current);
-  if (!reference)
-    throw new UserError("no reference: set the reference input or drift.reference", {
-      field: "with.reference",
-    });
-  if (!current)
-    throw new UserError("no current data: set the current input or drift.current", { field: "with.current" });
-  return detectDrift(reference, current, compare);
 }
 
 /** The repository's default branch from the event payload, else main. */

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openData } from "../../core/data/readers/index.js";
-import { diffData, renderDiffMarkdown } from "../../core/diff/index.js";
+import { diffData, duplicateIdWarning, renderDiffMarkdown } from "../../core/diff/index.js";
 import { ExitCode, fsError, UserError } from "../../core/errors.js";
 import { profileSources } from "../../core/profile/index.js";
 import { inferSchema, renderSchemaYaml } from "../../core/schema/index.js";
@@ -61,8 +61,18 @@ export const profileCommand: Command = {
 export const diffCommand: Command = {
   name: "diff",
   summary: "semantic data diff: rows added/removed/changed (by id), per-column distribution change",
-  usage: "diff OLD NEW [--id COL] [--max-examples N]",
-  flags: { id: { type: "string" }, "max-examples": { type: "string" }, delimiter: { type: "string" } },
+  usage: "diff OLD NEW [--id COL] [--max-examples N] [--strict]",
+  details: [
+    "--id (default data.id) keys rows: added, removed and changed rows by id. An id that is not unique",
+    "is warned about (only each id's first row is compared); with --strict it exits 2.",
+    "Columns of ISO 8601 dates (YYYY-MM-DD, optionally with a time and offset) are compared as instants.",
+  ],
+  flags: {
+    id: { type: "string" },
+    "max-examples": { type: "string" },
+    delimiter: { type: "string" },
+    strict: { type: "boolean" },
+  },
   async run(positionals, flags, ctx) {
     const oldData = requirePositional(positionals, 0, "OLD");
     const newData = requirePositional(positionals, 1, "NEW");
@@ -72,6 +82,9 @@ export const diffCommand: Command = {
       id: stringFlag(flags, "id") ?? loaded?.config.data.id,
       maxExamples: intFlag(flags, "max-examples", { fallback: 10 }),
     });
+    const warning = duplicateIdWarning(diff);
+    if (warning && flags.strict === true) throw new UserError(warning, { field: "--id" });
+    if (warning) ctx.logger.warning(warning);
     if (ctx.json) printJson(ctx, diff);
     else ctx.io.stdout.write(`${renderDiffMarkdown(diff)}\n`);
     return ExitCode.ok;

@@ -1,109 +1,60 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { type DriftResult, renderDriftMarkdown } from "../../core/drift/index.js";
 import {
-  DriftMethodName,
-  type DriftResult,
-  detectDrift,
-  detectModelDrift,
-  readBaselineMetrics,
-  renderDriftMarkdown,
-} from "../../core/drift/index.js";
-import { ExitCode, UserError } from "../../core/errors.js";
+  DRIFT_OPTIONS,
+  type DriftOption,
+  type DriftRequestInput,
+  runDriftRequest,
+} from "../../core/drift/request.js";
+import { ExitCode } from "../../core/errors.js";
 import { isAlert } from "../../core/monitor/index.js";
-import { configPath, printJson, projectConfig, stringFlag } from "../common.js";
-import type { Command, Flags } from "../context.js";
+import { printJson, projectConfig, stringFlag } from "../common.js";
+import type { Command } from "../context.js";
 
 export const driftCommand: Command = {
   name: "drift",
   summary: "compare current data (or a prediction log) to a reference; exit 1 on drift",
   usage:
-    "drift --reference PATH --current PATH [--method M] [--threshold T] [--columns a,b]\n" +
-    "       drift --model DIR --log FILE [--labels FILE] [--label-key COL] [--label-column COL] [--baseline FILE]",
+    "drift --reference PATH --current PATH [--method M] [--threshold T] [--columns a,b] [--min-rows N]\n" +
+    "       drift --model DIR --log FILE [--labels FILE] [--label-key COL] [--label-column COL] [--min-labels N]",
   details: [
     "PATH is a data file, glob or URL (CSV, TSV, JSON Lines, Parquet), or a stored profile (.json, e.g. the",
     "profile.json training saves beside a model). Defaults come from the config's drift: block.",
     "--method auto|ks|wasserstein|psi|jensenshannon|chisquare|z (default auto: Evidently's choice; tests on",
     "references of <= 1000 rows, distances above). --threshold: dataset drift when this share of columns drifted.",
     "--column-threshold: a p-value (tests) or distance (distances) instead of the method's 0.05 / 0.1.",
-    "--min-effect: the effect size a significant test needs to count (default per measure; 0 turns it off).",
+    "--min-effect (opt-in): the effect size a significant test needs to count: Cohen's h for two values, w for",
+    "more, Wasserstein over the reference's robust spread (IQR / 1.349) for numbers. Default off, as Evidently;",
+    "Cohen's 'small' effects are h = 0.2 and w = 0.1, and 0.1 is Evidently's cut for normalised Wasserstein.",
+    "Nothing to compare fails: an unknown --columns name exits 2; empty current data, no shared or comparable",
+    "column, or fewer current rows than --min-rows (drift.minRows) exit 1.",
     "--model DIR: reference = DIR/profile.json, features and target from DIR/modelgate.json. With --log the",
     "prediction server's JSON Lines log is the current data; its outputs are compared to the training target.",
-    "--labels: late ground truth keyed by requestId (or id); joined to the log, scored, and held against the",
-    "training metrics (or --baseline FILE, JSON {metrics}) with the config's gates: a failed gate is 'degraded'.",
+    "--labels: late ground truth, one row per logged row, keyed by the data.id column (else id, else requestId):",
+    "a logged row's id is its data.id value, else requestId:row (a one-row request also answers to requestId).",
+    "Joined to the log, scored, and held against the training metrics (or --baseline FILE, JSON {metrics}) with",
+    "the config's gates: a failed gate is 'degraded'; fewer than --min-labels (drift.minLabels, 30) matched",
+    "rows is 'too few labels' (metrics shown, gates not judged).",
     "--out FILE writes the JSON result, --markdown FILE the report. Exit 1 on drift, prediction drift or degradation.",
   ],
-  flags: {
-    reference: { type: "string" },
-    current: { type: "string" },
-    method: { type: "string" },
-    threshold: { type: "string" },
-    "column-threshold": { type: "string" },
-    "min-effect": { type: "string" },
-    columns: { type: "string" },
-    model: { type: "string" },
-    log: { type: "string" },
-    labels: { type: "string" },
-    "label-key": { type: "string" },
-    "label-column": { type: "string" },
-    baseline: { type: "string" },
-    out: { type: "string" },
-    markdown: { type: "string" },
-    delimiter: { type: "string" },
-  },
+  flags: Object.fromEntries(
+    [...Object.keys(DRIFT_OPTIONS), "out", "markdown"].map((name) => [name, { type: "string" as const }]),
+  ),
   async run(_positionals, flags, ctx) {
     const loaded = await projectConfig(ctx, false);
-    const config = loaded?.config;
-    const fromConfig = (x: string | undefined) => (loaded && x ? configPath(ctx, loaded, x) : undefined);
-    const method = parseMethod(stringFlag(flags, "method") ?? config?.drift.method);
-    const compare = {
-      method,
-      threshold: share(flags, "threshold") ?? config?.drift.threshold,
-      columnThreshold: positive(flags, "column-threshold"),
-      minEffect: positive(flags, "min-effect", true),
-      columns: stringFlag(flags, "columns")
-        ?.split(",")
-        .map((c) => c.trim())
-        .filter(Boolean),
-      cwd: ctx.io.cwd,
-      read: { delimiter: stringFlag(flags, "delimiter") ?? config?.data.delimiter },
-      logger: ctx.logger,
-    };
-    const model = stringFlag(flags, "model");
-    const reference =
-      stringFlag(flags, "reference") ?? (model ? undefined : fromConfig(config?.drift.reference));
-    const current =
-      stringFlag(flags, "current") ??
-      (stringFlag(flags, "log") ? undefined : fromConfig(config?.drift.current));
-    let result: DriftResult;
-    if (model) {
-      result = await detectModelDrift({
-        ...compare,
-        model,
-        reference,
-        current,
-        log: stringFlag(flags, "log"),
-        labels: stringFlag(flags, "labels"),
-        labelKey: stringFlag(flags, "label-key"),
-        labelColumn: stringFlag(flags, "label-column"),
-        gates: config?.gates ?? [],
-        significance: config?.significance ?? 0.05,
-        baseline: await readBaselineMetrics(stringFlag(flags, "baseline"), ctx.io.cwd),
-      });
-    } else {
-      if (!reference)
-        throw new UserError("missing --reference (or drift.reference in the config)", {
-          field: "--reference",
-        });
-      if (!current)
-        throw new UserError("missing --current (or drift.current in the config)", { field: "--current" });
-      if (stringFlag(flags, "log") || stringFlag(flags, "labels")) {
-        throw new UserError(
-          "--log and --labels need --model DIR (features, target and classes come from it)",
-          { field: "--model" },
-        );
-      }
-      result = await detectDrift(reference, current, compare);
+    const input: DriftRequestInput = {};
+    for (const option of Object.keys(DRIFT_OPTIONS) as DriftOption[]) {
+      const value = stringFlag(flags, option);
+      if (value !== undefined) input[option] = value;
     }
+    const result = await runDriftRequest(input, {
+      cwd: ctx.io.cwd,
+      logger: ctx.logger,
+      loaded,
+      field: (option) => `--${option}`,
+    });
+    const config = loaded?.config;
     const markdown = renderDriftMarkdown(result, `modelgate drift${config ? `: ${config.name}` : ""}`);
     const out = stringFlag(flags, "out");
     if (out) await writeFile(path.resolve(ctx.io.cwd, out), `${JSON.stringify(result, null, 2)}\n`);
@@ -114,36 +65,6 @@ export const driftCommand: Command = {
     return isAlert(result) ? ExitCode.checkFailed : ExitCode.ok;
   },
 };
-
-function parseMethod(value: string | undefined): DriftMethodName | undefined {
-  if (value === undefined) return undefined;
-  const parsed = DriftMethodName.safeParse(value);
-  if (!parsed.success) {
-    throw new UserError(`unknown method '${value}'; expected one of ${DriftMethodName.options.join(", ")}`, {
-      field: "--method",
-    });
-  }
-  return parsed.data;
-}
-
-function positive(flags: Flags, name: string, zeroOk = false): number | undefined {
-  const value = stringFlag(flags, name);
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || (!zeroOk && n === 0)) {
-    throw new UserError(`expected a number ${zeroOk ? ">= 0" : "> 0"}, found '${value}'`, {
-      field: `--${name}`,
-    });
-  }
-  return n;
-}
-
-function share(flags: Flags, name: string): number | undefined {
-  const n = positive(flags, name);
-  if (n !== undefined && n > 1)
-    throw new UserError(`expected a share in (0, 1], found '${n}'`, { field: `--${name}` });
-  return n;
-}
 
 function renderText(result: DriftResult): string {
   const lines = result.columns.map((c) => {
@@ -157,13 +78,18 @@ function renderText(result: DriftResult): string {
           `prediction drift: ${result.prediction.drift ? "yes" : "no"} (${result.prediction.method} ${result.prediction.statistic.toPrecision(4)})`,
         ]
       : []),
-    ...(result.performance
-      ? [
-          `live performance: ${result.performance.degraded ? "DEGRADED" : "holds"} on ${result.performance.labelled} labelled rows (${result.performance.missingIds} label ids not in the log)`,
-        ]
-      : []),
+    ...(result.performance ? [performanceLine(result.performance)] : []),
     ...result.missingColumns.map((c) => `missing in current: ${c}`),
     ...result.newColumns.map((c) => `new in current: ${c}`),
   ];
   return `${[head, ...lines, ...extra].join("\n")}\n`;
+}
+
+function performanceLine(p: NonNullable<DriftResult["performance"]>): string {
+  const verdict = p.tooFewLabels
+    ? `too few labels (${p.minLabels} needed)`
+    : p.degraded
+      ? "DEGRADED"
+      : "holds";
+  return `live performance: ${verdict} on ${p.labelled} labelled rows joined by '${p.key}' (${p.missingIds} label ids not in the log, ${p.unlabelled} rows unlabelled)`;
 }

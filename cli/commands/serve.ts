@@ -1,11 +1,10 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { ExitCode, UserError } from "../../core/errors.js";
 import type { ModelManifest } from "../../core/model/index.js";
 import { createModelServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from "../../core/serve/index.js";
 import { intFlag, projectConfig, stringFlag } from "../common.js";
 import type { Command, Context } from "../context.js";
+import { removeTempFolder, tempFolder } from "../temp.js";
 import { openStore } from "./registry.js";
 
 export const serveCommand: Command = {
@@ -83,11 +82,9 @@ async function aliasLoader(ctx: Context, name: string, alias: string) {
   return async () => {
     const version = await store.get(name, alias);
     if (current?.version === String(version.version)) return current;
-    const dir = await store.download(
-      name,
-      String(version.version),
-      await mkdtemp(path.join(tmpdir(), "mg-serve-")),
-    );
+    const dir = await store.download(name, String(version.version), await tempFolder("mg-serve-"));
+    // The previous version was loaded into memory long ago: its files can go.
+    if (current) await removeTempFolder(current.dir);
     current = { dir, version: String(version.version) };
     return current;
   };

@@ -113,6 +113,18 @@ export const DriftConfig = z.strictObject({
     .max(1)
     .default(0.5)
     .describe("dataset drift when this share of columns drifted"),
+  minRows: z
+    .number()
+    .int()
+    .positive()
+    .default(1)
+    .describe("fewer current rows than this is 'nothing to compare' (exit 1), never a pass"),
+  minLabels: z
+    .number()
+    .int()
+    .positive()
+    .default(30)
+    .describe("live performance needs this many labelled predictions; fewer is 'too few labels'"),
 });
 
 export const RegistryConfig = z.strictObject({

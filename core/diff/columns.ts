@@ -1,4 +1,5 @@
-import { QuantileSketch, wasserstein } from "../profile/index.js";
+import { distributionOf, pointsWasserstein } from "../drift/buckets.js";
+import { finerPair, numericPoints } from "../drift/views.js";
 import type { ColumnProfile, ValueCount } from "../profile/schema.js";
 import type { CategoryShift, ColumnChange, NumericShift, ShareChange } from "./schema.js";
 
@@ -26,9 +27,11 @@ export function compareColumn(column: string, before: ColumnProfile, after: Colu
 
 function compareNumeric(before: ColumnProfile, after: ColumnProfile): NumericShift | undefined {
   if (!before.numeric || !after.numeric) return undefined;
-  const a = QuantileSketch.fromData(before.numeric.sketch);
-  const b = QuantileSketch.fromData(after.numeric.sketch);
-  const distance = wasserstein(a, b);
+  // The finer of the profiles' sketch and grid: offset data (epoch seconds, years) keeps its shifts.
+  const [pa, pb] = finerPair(numericPoints(before.numeric), numericPoints(after.numeric));
+  const a = distributionOf(pa);
+  const b = distributionOf(pb);
+  const distance = pointsWasserstein(pa, pb);
   const std = before.numeric.std;
   return {
     mean: { old: before.numeric.mean, new: after.numeric.mean },

@@ -2,10 +2,11 @@ import type { DataSource } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { alignedBatches, ProfileBuilder, unionColumns } from "../profile/index.js";
 import { compareColumn } from "./columns.js";
+import { DateColumns } from "./dates.js";
 import { ContentMatcher, IdMatcher } from "./rows.js";
 import type { DataDiff } from "./schema.js";
 
-export { renderDiffMarkdown } from "./markdown.js";
+export { duplicateIdWarning, renderDiffMarkdown } from "./markdown.js";
 export * from "./schema.js";
 
 export interface DiffOptions {
@@ -33,6 +34,7 @@ export async function diffData(
   const newAt = compared.map((c) => newColumns.indexOf(c));
   const byId = id === undefined ? undefined : new IdMatcher(id, compared, maxExamples);
   const byContent = id === undefined ? new ContentMatcher() : undefined;
+  const dates = new DateColumns();
 
   const oldProfile = new ProfileBuilder(oldColumns);
   for (const source of oldSources) {
@@ -40,6 +42,7 @@ export async function diffData(
       oldProfile.add(batch);
       byId?.addOld(batch, oldColumns.indexOf(id!), oldAt);
       byContent?.addOld(batch, oldAt);
+      dates.add("old", batch, compared, oldAt);
     }
   }
   const newProfile = new ProfileBuilder(newColumns);
@@ -48,11 +51,13 @@ export async function diffData(
       newProfile.add(batch);
       byId?.addNew(batch, newColumns.indexOf(id!), newAt);
       byContent?.addNew(batch, newAt);
+      dates.add("new", batch, compared, newAt);
     }
   }
 
   const before = oldProfile.finish();
   const after = newProfile.finish();
+  const shifts = dates.finish();
   return {
     rows: { old: before.rows, new: after.rows },
     columns: {
@@ -61,7 +66,16 @@ export async function diffData(
     },
     ...(byId && { byId: byId.finish() }),
     ...(byContent && { byContent: byContent.finish() }),
-    distributions: compared.map((c) => compareColumn(c, before.columns[c]!, after.columns[c]!)),
+    distributions: compared.map((c) => {
+      const change = compareColumn(c, before.columns[c]!, after.columns[c]!);
+      const datetime = shifts.get(c);
+      if (datetime) {
+        // A date column's categories (every instant its own) say little; its instants do.
+        delete change.categorical;
+        change.datetime = datetime;
+      }
+      return change;
+    }),
   };
 }
 

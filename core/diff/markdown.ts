@@ -4,6 +4,8 @@ import type { ColumnChange, DataDiff } from "./schema.js";
 /** The diff for a pull-request comment or a terminal. */
 export function renderDiffMarkdown(diff: DataDiff): string {
   const out = ["## Data diff", "", rowsLine(diff)];
+  const warning = duplicateIdWarning(diff);
+  if (warning) out.push("", `> [!WARNING]\n> ${warning}`);
   const { added, removed } = diff.columns;
   if (added.length > 0 || removed.length > 0) {
     out.push(
@@ -14,6 +16,8 @@ export function renderDiffMarkdown(diff: DataDiff): string {
   if (diff.byId) out.push(...byIdSection(diff.byId));
   const numeric = diff.distributions.filter((c) => c.numeric);
   if (numeric.length > 0) out.push("", "### Numeric columns", "", numericTable(numeric));
+  const dated = diff.distributions.filter((c) => c.datetime);
+  if (dated.length > 0) out.push("", "### Date columns", "", dateTable(dated));
   const categorical = diff.distributions.filter((c) => c.categorical);
   if (categorical.length > 0) out.push("", "### Categorical columns", "", categoricalTable(categorical));
   const kinds = diff.distributions.filter((c) => c.kind.old !== c.kind.new);
@@ -129,4 +133,39 @@ function percent(x: number): string {
 function code(value: string): string {
   const clean = value.replace(/[`|\r\n]/g, " ");
   return `\`${clean.length > 60 ? `${clean.slice(0, 57)}...` : clean}\``;
+}
+
+/** Said when the id does not key rows: counts by id then compare only each id's first row. */
+export function duplicateIdWarning(diff: DataDiff): string | undefined {
+  const r = diff.byId;
+  if (!r || r.duplicates.old + r.duplicates.new === 0) return undefined;
+  const examples = r.duplicates.examples
+    .slice(0, 5)
+    .map((id) => `'${id}'`)
+    .join(", ");
+  return (
+    `id column '${r.id}' is not unique: ${r.duplicates.old} repeated ids in old, ${r.duplicates.new} in new ` +
+    `(e.g. ${examples}); only the first row of each id was compared, so the row counts are not to be trusted. ` +
+    "Key rows by a unique column, or leave out the id to compare whole rows."
+  );
+}
+
+function dateTable(columns: ColumnChange[]): string {
+  const day = (iso: string) => iso.replace(/T00:00:00\.000Z$/, "").replace(/\.000Z$/, "Z");
+  const rows = columns.map((c) => {
+    const d = c.datetime!;
+    const median = d.quantiles.find((q) => q.q === 0.5);
+    return [
+      code(c.column),
+      `${day(d.min.old)} – ${day(d.max.old)}`,
+      `${day(d.min.new)} – ${day(d.max.new)}`,
+      median ? `${day(median.old)} → ${day(median.new)}` : "",
+      `${Number(d.meanShiftDays.toPrecision(4))} days`,
+      d.unparsed.old + d.unparsed.new > 0 ? `${d.unparsed.old} / ${d.unparsed.new}` : "",
+    ];
+  });
+  return markdownTable([
+    ["column", "old range", "new range", "median", "mean shift", "not dates (old / new)"],
+    ...rows,
+  ]);
 }

@@ -59,12 +59,25 @@ export const CategoryShift = z.strictObject({
 });
 export type CategoryShift = z.infer<typeof CategoryShift>;
 
+const OldNewText = z.strictObject({ old: z.string(), new: z.string() });
+
+/** A column of ISO 8601 dates, compared as instants. */
+export const DateShift = z.strictObject({
+  min: OldNewText,
+  max: OldNewText,
+  quantiles: z.array(z.strictObject({ q: z.number(), old: z.string(), new: z.string() })),
+  meanShiftDays: z.number().describe("new mean minus old mean, in days"),
+  unparsed: z.strictObject({ old: Count, new: Count }).describe("cells that were not dates, left out"),
+});
+export type DateShift = z.infer<typeof DateShift>;
+
 export const ColumnChange = z.strictObject({
   column: z.string(),
   kind: z.strictObject({ old: ColumnKind, new: ColumnKind }),
   missing: z.strictObject({ old: Share, new: Share }).describe("share of missing cells"),
   numeric: NumericShift.optional(),
   categorical: CategoryShift.optional(),
+  datetime: DateShift.optional().describe("ISO 8601 date columns, compared as instants (UTC)"),
 });
 export type ColumnChange = z.infer<typeof ColumnChange>;
 

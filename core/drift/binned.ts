@@ -1,5 +1,5 @@
 import { aligned } from "./buckets.js";
-import { type ColumnView, categoryKeys, countsOf, requireSketch } from "./view.js";
+import { type ColumnView, categoryKeys, countsOf, requirePoints } from "./view.js";
 
 /** Past this many distinct reference values a numeric column is binned, below it counted by value (Evidently). */
 const BIN_ABOVE_DISTINCT = 20;
@@ -7,7 +7,7 @@ const BIN_ABOVE_DISTINCT = 20;
 export interface Shares {
   reference: number[];
   current: number[];
-  source: "exact" | "sketch";
+  source: "exact" | "sketch" | "grid";
 }
 
 /**
@@ -52,8 +52,8 @@ function histogramShares(reference: ColumnView, current: ColumnView): Shares {
       source: "exact",
     };
   }
-  const a = requireSketch(reference, "binning");
-  const b = requireSketch(current, "binning");
+  const a = requirePoints(reference, "binning");
+  const b = requirePoints(current, "binning");
   const lo = Math.min(a.min, b.min);
   const hi = Math.max(a.max, b.max);
   const h = aligned(a, b);
@@ -64,7 +64,7 @@ function histogramShares(reference: ColumnView, current: ColumnView): Shares {
     ra[bin]! += h.a[k]!;
     rb[bin]! += h.b[k]!;
   }
-  return { reference: ra.map((c) => c / a.count), current: rb.map((c) => c / b.count), source: "sketch" };
+  return { reference: ra.map((c) => c / a.count), current: rb.map((c) => c / b.count), source: a.source };
 }
 
 /** numpy.histogram's rule: bins are [lo + k w, lo + (k+1) w), the last one closed. */

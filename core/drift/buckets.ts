@@ -1,12 +1,16 @@
-import { type Bucket, type QuantileSketch, wassersteinOfHistogram } from "../profile/index.js";
+import {
+  type Points,
+  type QuantileSketch,
+  RELATIVE_ACCURACY,
+  wassersteinOfHistogram,
+} from "../profile/index.js";
 
 /**
- * Sketch buckets worked out once per sketch (and aligned once per pair): QuantileSketch.buckets()
- * recomputes every bucket's bounds on each call, and a column's methods, effect size and chart ask
- * for them a few dozen times.
+ * A column's distribution as ascending point masses (a sketch's buckets or a grid's), worked out once
+ * per sketch and aligned once per pair: a column's methods, effect size and chart ask a few dozen times.
  */
-const bucketCache = new WeakMap<QuantileSketch, Bucket[]>();
-const pairCache = new WeakMap<QuantileSketch, WeakMap<QuantileSketch, Aligned>>();
+const sketchCache = new WeakMap<QuantileSketch, Points>();
+const pairCache = new WeakMap<Points, WeakMap<Points, Aligned>>();
 
 export interface Aligned {
   value: number[];
@@ -14,36 +18,45 @@ export interface Aligned {
   b: number[];
 }
 
-export function bucketsOf(sketch: QuantileSketch): Bucket[] {
-  let buckets = bucketCache.get(sketch);
-  if (!buckets) {
-    buckets = sketch.buckets();
-    bucketCache.set(sketch, buckets);
+/** A sketch's non-empty buckets, each at its estimate (QuantileSketch.buckets). */
+export function sketchPoints(sketch: QuantileSketch): Points {
+  let points = sketchCache.get(sketch);
+  if (!points) {
+    const buckets = sketch.buckets();
+    points = {
+      count: sketch.count,
+      min: sketch.min,
+      max: sketch.max,
+      value: Float64Array.from(buckets, (b) => b.value),
+      weight: Float64Array.from(buckets, (b) => b.count),
+      source: "sketch",
+    };
+    sketchCache.set(sketch, points);
   }
-  return buckets;
+  return points;
 }
 
-/** Both sketches' counts on the union of their buckets, ascending (as profile's alignedHistogram). */
-export function aligned(a: QuantileSketch, b: QuantileSketch): Aligned {
+/** How far a value may sit from its point in the bulk of a sketch: its buckets are ~2 alpha |x| wide. */
+export function sketchResolution(points: Points): number {
+  const d = distributionOf(points);
+  return 2 * RELATIVE_ACCURACY * Math.max(Math.abs(d.quantile(0.25)), Math.abs(d.quantile(0.75)));
+}
+
+/** Both sides' weights on the union of their points, ascending. */
+export function aligned(a: Points, b: Points): Aligned {
   let inner = pairCache.get(a);
   const hit = inner?.get(b);
   if (hit) return hit;
-  const ba = bucketsOf(a);
-  const bb = bucketsOf(b);
   const out: Aligned = { value: [], a: [], b: [] };
   let i = 0;
   let j = 0;
-  while (i < ba.length || j < bb.length) {
-    const x = ba[i];
-    const y = bb[j];
-    const value = x && (!y || x.value <= y.value) ? x.value : y!.value;
-    const inA = x !== undefined && x.value === value;
-    const inB = y !== undefined && y.value === value;
+  while (i < a.value.length || j < b.value.length) {
+    const x = i < a.value.length ? a.value[i]! : Number.POSITIVE_INFINITY;
+    const y = j < b.value.length ? b.value[j]! : Number.POSITIVE_INFINITY;
+    const value = Math.min(x, y);
     out.value.push(value);
-    out.a.push(inA ? x.count : 0);
-    out.b.push(inB ? y.count : 0);
-    if (inA) i++;
-    if (inB) j++;
+    out.a.push(x === value ? a.weight[i++]! : 0);
+    out.b.push(y === value ? b.weight[j++]! : 0);
   }
   if (!inner) {
     inner = new WeakMap();
@@ -53,54 +66,61 @@ export function aligned(a: QuantileSketch, b: QuantileSketch): Aligned {
   return out;
 }
 
-/** First Wasserstein distance of two sketched distributions (as profile's wasserstein, cached histogram). */
-export function sketchWasserstein(a: QuantileSketch, b: QuantileSketch): number {
+/** First Wasserstein distance of two distributions given as points. */
+export function pointsWasserstein(a: Points, b: Points): number {
   if (a.count === 0 || b.count === 0) return Number.NaN;
   return wassersteinOfHistogram(aligned(a, b), a.count, b.count);
 }
 
-/** QuantileSketch.cdf and .quantile over the cached buckets, by binary search. */
-export function distributionOf(sketch: QuantileSketch): {
+const distributions = new WeakMap<Points, Distribution>();
+
+export interface Distribution {
   cdf(x: number): number;
   quantile(q: number): number;
-} {
-  const buckets = bucketsOf(sketch);
-  const cumulative = new Float64Array(buckets.length);
+}
+
+/** CDF and quantiles of points (as QuantileSketch.cdf and .quantile), by binary search. */
+export function distributionOf(points: Points): Distribution {
+  const cached = distributions.get(points);
+  if (cached) return cached;
+  const { value, weight, count, min, max } = points;
+  const cumulative = new Float64Array(value.length);
   let seen = 0;
-  buckets.forEach((bucket, k) => {
-    seen += bucket.count;
+  for (let k = 0; k < value.length; k++) {
+    seen += weight[k]!;
     cumulative[k] = seen;
-  });
-  return {
+  }
+  const distribution: Distribution = {
     cdf(x) {
-      if (sketch.count === 0) return Number.NaN;
-      if (x < sketch.min) return 0;
-      if (x >= sketch.max) return 1;
-      // Buckets with value <= x.
+      if (count === 0) return Number.NaN;
+      if (x < min) return 0;
+      if (x >= max) return 1;
+      // Points with value <= x.
       let lo = 0;
-      let hi = buckets.length;
+      let hi = value.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (buckets[mid]!.value <= x) lo = mid + 1;
+        if (value[mid]! <= x) lo = mid + 1;
         else hi = mid;
       }
-      return lo === 0 ? 0 : cumulative[lo - 1]! / sketch.count;
+      return lo === 0 ? 0 : cumulative[lo - 1]! / count;
     },
     quantile(q) {
-      if (sketch.count === 0) return Number.NaN;
-      if (q <= 0) return sketch.min;
-      if (q >= 1) return sketch.max;
-      const rank = q * (sketch.count - 1);
-      // First bucket whose running count exceeds the rank.
+      if (count === 0) return Number.NaN;
+      if (q <= 0) return min;
+      if (q >= 1) return max;
+      const rank = q * (count - 1);
+      // First point whose running count exceeds the rank.
       let lo = 0;
-      let hi = buckets.length;
+      let hi = value.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (cumulative[mid]! > rank) hi = mid;
         else lo = mid + 1;
       }
-      const bucket = buckets[lo];
-      return bucket ? Math.min(Math.max(bucket.value, sketch.min), sketch.max) : sketch.max;
+      return lo < value.length ? Math.min(Math.max(value[lo]!, min), max) : max;
     },
   };
+  distributions.set(points, distribution);
+  return distribution;
 }

@@ -1,6 +1,6 @@
 import { distributionOf } from "./buckets.js";
 import type { Chart } from "./schema.js";
-import type { ColumnView } from "./view.js";
+import { type ColumnView, requirePoints } from "./view.js";
 
 const BINS = 10;
 const CATEGORIES = 8;
@@ -15,10 +15,9 @@ export function chartOf(
   as: "numeric" | "categorical",
 ): Chart | undefined {
   if (as === "numeric") {
-    if (!reference.sketch || !current.sketch || reference.sketch.count === 0 || current.sketch.count === 0)
-      return undefined;
-    const a = distributionOf(reference.sketch);
-    const b = distributionOf(current.sketch);
+    if (reference.n === 0 || current.n === 0) return undefined;
+    const a = distributionOf(requirePoints(reference, "chart"));
+    const b = distributionOf(requirePoints(current, "chart"));
     const edges = Array.from({ length: BINS - 1 }, (_, i) => a.quantile((i + 1) / BINS));
     const shares = (cdf: (x: number) => number) =>
       [...edges, Number.POSITIVE_INFINITY].map((edge, i) =>

@@ -1,10 +1,11 @@
+import { UserError } from "../errors.js";
 import type { ColumnProfile, DatasetProfile } from "../profile/index.js";
 import { chartOf } from "./chart.js";
-import { effectSize, MIN_EFFECT } from "./effect.js";
+import { effectSize } from "./effect.js";
 import { driftMethods } from "./methods/index.js";
 import type { DriftColumn, DriftMethodName, DriftResult, MethodName, SideStats } from "./schema.js";
 import type { ColumnView, DriftMethod } from "./view.js";
-import { columnView, comparedAs, unionDistinct } from "./views.js";
+import { choosePoints, columnView, comparedAs, unionDistinct } from "./views.js";
 
 export interface CompareOptions {
   /** Default auto: Evidently's choice by reference size, column kind and distinct values. */
@@ -13,10 +14,17 @@ export interface CompareOptions {
   threshold?: number;
   /** Per-column threshold instead of the method's default (p-value or distance). */
   columnThreshold?: number;
-  /** Replaces every column's minimum effect; 0 lets significance alone decide. */
+  /**
+   * Opt-in: a significant test only counts as drift with an effect at least this large (see effect.ts).
+   * Default none, as Evidently: significance alone decides.
+   */
   minEffect?: number;
-  /** Only these columns (default: every reference column). */
+  /** Only these columns (default: every reference column); a name in neither side is an error. */
   columns?: string[];
+  /** How the door calls the columns option, for messages (default "columns"). */
+  columnsField?: string;
+  /** Fewer current rows than this is "nothing to compare" (default 1: empty current data). */
+  minRows?: number;
   /** Never compared (the target, the id). */
   exclude?: string[];
   /** Exact sorted finite values per column, where reading raw data kept them. */
@@ -27,7 +35,10 @@ export interface CompareOptions {
 export const SMALL_REFERENCE = 1000;
 const UNSEEN_LISTED = 10;
 
-/** Evidently's default test for a column (see its stattests/registry.py). */
+/**
+ * Evidently's default test for a column, as its calculations/stattests/registry.py _get_default_stattest
+ * (read at evidentlyai/evidently 0d4ec0f): thresholds 0.05 for tests, 0.1 for distances (the methods').
+ */
 export function autoMethod(
   as: "numeric" | "categorical",
   referenceSize: number,
@@ -49,7 +60,21 @@ export function compareProfiles(
   const method = options.method ?? "auto";
   const threshold = options.threshold ?? 0.5;
   const excluded = new Set(options.exclude ?? []);
+  if (options.columns) unknownColumns(options.columns, reference, current, options.columnsField);
+  const minRows = options.minRows ?? 1;
+  if (current.rows < minRows) {
+    throw nothingToCompare(
+      current.rows === 0
+        ? "the current data has no rows"
+        : `the current data has ${current.rows} rows, fewer than the minimum of ${minRows} (drift.minRows)`,
+    );
+  }
   const wanted = (options.columns ?? Object.keys(reference.columns)).filter((c) => !excluded.has(c));
+  if (!wanted.some((c) => c in current.columns)) {
+    throw nothingToCompare(
+      `no column of the reference is in the current data (reference: ${list(wanted)}; current: ${list(Object.keys(current.columns))})`,
+    );
+  }
   const missingColumns = wanted.filter((c) => !(c in current.columns));
   const newColumns = Object.keys(current.columns).filter(
     (c) => !(c in reference.columns) && !excluded.has(c),
@@ -68,10 +93,14 @@ export function compareProfiles(
     if ("skip" in outcome) skipped.push({ column: name, reason: outcome.skip });
     else columns.push(outcome);
   }
+  if (columns.length === 0) {
+    const why = skipped.map((s) => `${s.column}: ${s.reason}`).join("; ");
+    throw nothingToCompare(`no column could be compared (${why || "none shared"})`);
+  }
   const drifted = columns.filter((c) => c.drift).length;
-  const share = columns.length > 0 ? drifted / columns.length : 0;
+  const share = drifted / columns.length;
   return {
-    drift: columns.length > 0 && share >= threshold,
+    drift: share >= threshold,
     share,
     threshold,
     method,
@@ -96,6 +125,7 @@ export function compareColumn(
   if ("skip" in a) return a;
   const b = columnView(cur, kind, options.sorted?.current?.get(name), "current");
   if ("skip" in b) return b;
+  if (kind === "numeric") choosePoints(a.view, b.view);
   const chosen = pickMethod(method, kind, ref, cur, a.view, b.view);
   // A numeric column with few values is compared by value counts, as Evidently does.
   const as = chosen.accepts.includes(kind) ? kind : "categorical";
@@ -105,11 +135,12 @@ export function compareColumn(
   const result = chosen.compare(a.view, b.view, as);
   const columnThreshold = options.columnThreshold ?? chosen.defaultThreshold;
   const effect = effectSize(a.view, b.view, as);
-  const minEffect = options.minEffect ?? MIN_EFFECT[effect.measure];
+  const minEffect = options.minEffect;
   const significant =
     chosen.kind === "test" ? (result.pValue ?? 1) < columnThreshold : result.statistic >= columnThreshold;
-  // Distances are effect sizes themselves; only a p-value needs the effect beside it.
-  const drift = significant && (chosen.kind === "distance" || effect.value >= minEffect);
+  // Distances are effect sizes themselves; only a p-value needs the (opt-in) effect beside it.
+  const drift =
+    significant && (chosen.kind === "distance" || minEffect === undefined || effect.value >= minEffect);
   const chart = chartOf(a.view, b.view, as);
   const unseen = kind === "categorical" ? unseenValues(a.view, b.view) : [];
   return {
@@ -122,7 +153,7 @@ export function compareColumn(
     drift,
     effectSize: finite(effect.value),
     effectMeasure: effect.measure,
-    minEffect,
+    ...(minEffect === undefined ? {} : { minEffect }),
     source: result.source,
     reference: sideStats(ref),
     current: sideStats(cur),
@@ -146,6 +177,30 @@ function pickMethod(
     named && (named.accepts.includes(kind) || (named.accepts.includes("categorical") && a.counts));
   if (named && usable && !(named.name === "z" && distinct > 2)) return named;
   return driftMethods.get(autoMethod(kind, a.n, distinct))!;
+}
+
+/** Exit 1: a check that compared nothing must not pass. */
+function nothingToCompare(why: string): UserError {
+  return new UserError(`nothing to compare: ${why}`, {}, 1);
+}
+
+function list(names: string[]): string {
+  return names.length === 0 ? "(none)" : names.join(", ");
+}
+
+/** Exit 2: a column asked for by name that neither side has is a typo, not a pass. */
+function unknownColumns(
+  columns: string[],
+  reference: DatasetProfile,
+  current: DatasetProfile,
+  field = "columns",
+): void {
+  const unknown = columns.filter((c) => !(c in reference.columns) && !(c in current.columns));
+  if (unknown.length === 0) return;
+  throw new UserError(
+    `unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `'${c}'`).join(", ")}; the reference has ${list(Object.keys(reference.columns))}`,
+    { field },
+  );
 }
 
 function unseenValues(a: ColumnView, b: ColumnView): Array<{ value: string; count: number }> {

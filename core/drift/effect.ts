@@ -1,17 +1,16 @@
+import { distributionOf } from "./buckets.js";
 import { populationStd, wassersteinDistance } from "./numeric.js";
 import type { EffectMeasure } from "./schema.js";
-import { type ColumnView, categoryKeys, countsOf } from "./view.js";
+import { type ColumnView, categoryKeys, countsOf, requirePoints } from "./view.js";
 
-/**
- * Smallest effects that count as drift, so a test on a huge sample does not flag a trivial shift:
- * Evidently's 0.1 for the std-normalised Wasserstein distance, and Cohen's (1988) "small" effects for
- * proportions (h = 0.2) and for goodness of fit (w = 0.1).
- */
-export const MIN_EFFECT: Record<EffectMeasure, number> = {
-  wasserstein_std: 0.1,
-  cohens_h: 0.2,
-  cohens_w: 0.1,
-};
+// Effect sizes a user may ask a significant test to reach (--min-effect, off by default as in
+// Evidently): Cohen's (1988) "small" effects are h = 0.2 (proportions) and w = 0.1 (goodness of fit);
+// 0.1 is Evidently's cut for a normalised Wasserstein distance.
+
+/** IQR of a normal distribution in standard deviations: IQR / 1.349 estimates sigma robustly. */
+const NORMAL_IQR = 1.349;
+/** 5%-95% range of a normal distribution in standard deviations (a fallback when the IQR is 0). */
+const NORMAL_90 = 3.29;
 
 /** How far current moved from the reference, on a scale that does not grow with the sample size. */
 export function effectSize(
@@ -21,7 +20,7 @@ export function effectSize(
 ): { measure: EffectMeasure; value: number } {
   if (as === "numeric") {
     const { w } = wassersteinDistance(reference, current);
-    return { measure: "wasserstein_std", value: w / Math.max(populationStd(reference), 0.001) };
+    return { measure: "wasserstein_iqr", value: w / Math.max(robustScale(reference), 0.001) };
   }
   const keys = categoryKeys(reference, current);
   const ref = countsOf(reference, keys);
@@ -43,4 +42,33 @@ export function effectSize(
     sum += ((q - p) * (q - p)) / p;
   });
   return { measure: "cohens_w", value: Math.sqrt(sum) };
+}
+
+/**
+ * The reference's spread from its quartiles, in standard-deviation units for normal data: unlike the
+ * standard deviation it stays finite on heavy tails (Cauchy), so a shift there still has a size.
+ */
+export function robustScale(view: ColumnView): number {
+  const q = quantileOf(view);
+  if (!q) return populationStd(view);
+  const iqr = (q(0.75) - q(0.25)) / NORMAL_IQR;
+  if (iqr > 0) return iqr;
+  const wide = (q(0.95) - q(0.05)) / NORMAL_90;
+  return wide > 0 ? wide : populationStd(view);
+}
+
+function quantileOf(view: ColumnView): ((p: number) => number) | undefined {
+  const sorted = view.sorted;
+  if (sorted && sorted.length > 0) {
+    // numpy's default (linear) quantile.
+    return (p) => {
+      const at = p * (sorted.length - 1);
+      const lo = Math.floor(at);
+      const hi = Math.min(lo + 1, sorted.length - 1);
+      return sorted[lo]! + (at - lo) * (sorted[hi]! - sorted[lo]!);
+    };
+  }
+  if (view.n === 0 || !(view.points || view.sketch)) return undefined;
+  const distribution = distributionOf(requirePoints(view, "effect"));
+  return (p) => distribution.quantile(p);
 }

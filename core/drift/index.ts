@@ -14,7 +14,7 @@ export {
   compareProfiles,
   SMALL_REFERENCE,
 } from "./compare.js";
-export { effectSize, MIN_EFFECT } from "./effect.js";
+export { effectSize, robustScale } from "./effect.js";
 export { EXACT_LIMIT } from "./exact.js";
 export { guessHints, hintsFromProfile } from "./hints.js";
 export { isProfileFile, type LoadSideOptions, loadSide, readProfileFile, type Side } from "./load.js";

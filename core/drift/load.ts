@@ -39,7 +39,18 @@ export interface LoadSideOptions {
 /** A stored profile (.json, from `modelgate profile --out` or beside a trained model) or data to profile. */
 export async function loadSide(location: string, options: LoadSideOptions): Promise<Side> {
   if (isProfileFile(location)) {
-    return { name: location, profile: await readProfileFile(location, options.cwd), from: "profile" };
+    const profile = await readProfileFile(location, options.cwd);
+    const older = Object.entries(profile.columns)
+      .filter(([, column]) => column.numeric && !column.numeric.grid)
+      .map(([name]) => name);
+    if (older.length > 0) {
+      options.logger?.warning(
+        `${location} was written before profiles kept an equal-width grid: ${older.join(", ")} ` +
+          "compared on the quantile sketch alone, which loses shifts small next to the values (epoch seconds, " +
+          "years); profile the data again (modelgate profile --out, or retrain) to keep them",
+      );
+    }
+    return { name: location, profile, from: "profile" };
   }
   const data = await profileData(location, {
     cwd: options.cwd,

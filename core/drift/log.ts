@@ -9,6 +9,7 @@ import { type DatasetProfile, ProfileBuilder } from "../profile/index.js";
 /** One line of the prediction server's JSON Lines log; the log is untrusted input. */
 export const LogRecord = z.looseObject({
   requestId: z.string().min(1).max(200),
+  row: z.number().int().nonnegative().optional().describe("the row's index in its request"),
   time: z.string().max(100).optional(),
   model: z.string().max(200).optional(),
   version: z.union([z.string().max(200), z.number()]).optional(),
@@ -28,8 +29,12 @@ export interface PredictionLog {
   inputs: DatasetProfile;
   /** One column, `prediction`: the label (classification) or the value (regression). */
   predictions: DatasetProfile;
-  /** Outputs by request id, kept only when asked for (to join late labels). */
+  /**
+   * Outputs by row id, kept only when asked for (to join late labels): the row's `idColumn` value, else
+   * `requestId:row`; a request of one row is also found by its plain request id (in `aliases`).
+   */
   outputs?: Map<string, LoggedOutput>;
+  aliases?: Map<string, string>;
   /** Lines that were not a valid record (bad JSON, wrong shape), left out. */
   badLines: number;
   firstBadLine?: { line: number; reason: string };
@@ -41,12 +46,14 @@ const BATCH_ROWS = 8192;
 /** Reads a prediction log in one pass: inputs on `features`, outputs as a `prediction` column. */
 export async function readPredictionLog(
   file: string,
-  options: { cwd: string; features: string[]; keepOutputs: boolean },
+  options: { cwd: string; features: string[]; keepOutputs: boolean; idColumn?: string },
 ): Promise<PredictionLog> {
   const absolute = path.resolve(options.cwd, file);
   const inputs = new ProfileBuilder(options.features);
   const predictions = new ProfileBuilder(["prediction"]);
   const outputs = options.keepOutputs ? new Map<string, LoggedOutput>() : undefined;
+  // Rows seen per request id: the row index of logs written before the server logged `row`.
+  const perRequest = new Map<string, { rows: number; first: string }>();
   let rows: Cell[][] = [];
   let predicted: Cell[] = [];
   let badLines = 0;
@@ -79,16 +86,29 @@ export async function readPredictionLog(
     rows.push(options.features.map((name) => record.inputs[name] ?? null));
     const out = record.outputs;
     predicted.push(out.value ?? (out.label === undefined ? null : String(out.label)));
-    outputs?.set(record.requestId, out);
+    if (outputs) {
+      const seen = perRequest.get(record.requestId);
+      const own = options.idColumn === undefined ? undefined : record.inputs[options.idColumn];
+      const id =
+        own !== undefined && own !== null && own !== ""
+          ? String(own)
+          : `${record.requestId}:${record.row ?? seen?.rows ?? 0}`;
+      if (seen) seen.rows++;
+      else perRequest.set(record.requestId, { rows: 1, first: id });
+      outputs.set(id, out);
+    }
     if (predicted.length >= BATCH_ROWS) flush();
   }
   flush();
+  const aliases = outputs ? new Map<string, string>() : undefined;
+  for (const [requestId, seen] of perRequest) if (seen.rows === 1) aliases!.set(requestId, seen.first);
   const result = {
     inputs: inputs.finish(),
     predictions: predictions.finish(),
     badLines,
     firstBadLine,
     outputs,
+    aliases,
   };
   if (result.inputs.rows === 0) {
     const why = firstBadLine ? `; line ${firstBadLine.line}: ${firstBadLine.reason}` : "";

@@ -34,6 +34,12 @@ export interface ModelDriftOptions extends Omit<CompareOptions, "sorted"> {
   labels?: string;
   labelKey?: string;
   labelColumn?: string;
+  /** The data's id column (data.id); default the one the model was trained with. */
+  idColumn?: string;
+  /** Labelled rows live performance needs before its gates are judged. */
+  minLabels?: number;
+  /** How the door names options, for messages. */
+  fields?: { log?: string; labelKey?: string; labelColumn?: string };
   gates: readonly Gate[];
   significance: number;
   /** Training metrics to hold live ones against; default the run record saved in modelgate.json. */
@@ -45,7 +51,11 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
   const manifest = await readManifest(options.model, options.cwd);
   const features = manifest.features.map((f) => f.name);
   const referenceFile = options.reference ?? path.join(options.model, PROFILE_FILE);
-  const reference = await loadSide(referenceFile, { cwd: options.cwd, read: options.read });
+  const reference = await loadSide(referenceFile, {
+    cwd: options.cwd,
+    read: options.read,
+    logger: options.logger,
+  });
   const compare = {
     ...options,
     columns: options.columns ?? features,
@@ -53,9 +63,14 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
   };
   if (!options.log) {
     if (!options.current)
-      throw new UserError("give a prediction log (--log) or current data (--current)", { field: "--log" });
+      throw new UserError("give a prediction log or current data", { field: options.fields?.log ?? "--log" });
     const hints = reference.from === "profile" ? hintsFromProfile(reference.profile) : undefined;
-    const current = await loadSide(options.current, { cwd: options.cwd, read: options.read, hints });
+    const current = await loadSide(options.current, {
+      cwd: options.cwd,
+      read: options.read,
+      hints,
+      logger: options.logger,
+    });
     return compareProfiles(reference.profile, current.profile, {
       ...compare,
       sorted: { reference: reference.sorted, current: current.sorted },
@@ -66,6 +81,7 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
       cwd: options.cwd,
       features,
       keepOutputs: options.labels !== undefined,
+      idColumn: options.idColumn ?? manifest.preprocessor.id,
     }),
   );
   if (log.badLines > 0) {
@@ -83,15 +99,29 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
     else options.logger.warning(`prediction drift not computed: ${outcome.skip}`);
   }
   if (options.labels) {
-    result.performance = await liveMetrics(options.labels, log.outputs!, manifest, {
-      cwd: options.cwd,
-      read: options.read,
-      key: options.labelKey,
-      column: options.labelColumn,
-      gates: options.gates,
-      significance: options.significance,
-      baseline: options.baseline ?? runMetrics(manifest),
-    });
+    result.performance = await liveMetrics(
+      options.labels,
+      { outputs: log.outputs!, aliases: log.aliases },
+      manifest,
+      {
+        cwd: options.cwd,
+        read: options.read,
+        key: options.labelKey,
+        column: options.labelColumn,
+        idColumn: options.idColumn ?? manifest.preprocessor.id,
+        minLabels: options.minLabels,
+        fields: options.fields,
+        gates: options.gates,
+        significance: options.significance,
+        baseline: options.baseline ?? runMetrics(manifest),
+      },
+    );
+    const p = result.performance;
+    if (p.tooFewLabels) {
+      options.logger.warning(
+        `too few labels: ${p.labelled} log rows matched a label (by '${p.key}'), ${p.minLabels} needed; live performance not judged`,
+      );
+    }
   }
   return result;
 }

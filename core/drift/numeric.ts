@@ -1,5 +1,5 @@
-import { aligned, sketchWasserstein } from "./buckets.js";
-import { type ColumnView, requireSketch } from "./view.js";
+import { aligned, pointsWasserstein } from "./buckets.js";
+import { type ColumnView, requirePoints } from "./view.js";
 
 /** Largest n1 * n2 for which the exact two-sample KS distribution is computed (about 30 ms). */
 const KS_EXACT_CELLS = 10_000_000;
@@ -7,9 +7,10 @@ const KS_EXACT_CELLS = 10_000_000;
 const KS_EXACT_MAX_N = 10_000;
 
 /** Sup |F_a - F_b| over exact values (both sorted), or over the sketches' shared bucket boundaries. */
-export function ksStatistic(a: ColumnView, b: ColumnView): { d: number; exact: boolean } {
-  if (a.sorted && b.sorted) return { d: ksSorted(a.sorted, b.sorted), exact: true };
-  const h = aligned(requireSketch(a, "ks"), requireSketch(b, "ks"));
+export function ksStatistic(a: ColumnView, b: ColumnView): { d: number; source: Source } {
+  if (a.sorted && b.sorted) return { d: ksSorted(a.sorted, b.sorted), source: "exact" };
+  const pa = requirePoints(a, "ks");
+  const h = aligned(pa, requirePoints(b, "ks"));
   const na = h.a.reduce((s, x) => s + x, 0);
   const nb = h.b.reduce((s, x) => s + x, 0);
   let ca = 0;
@@ -20,8 +21,10 @@ export function ksStatistic(a: ColumnView, b: ColumnView): { d: number; exact: b
     cb += h.b[k]!;
     d = Math.max(d, Math.abs(ca / na - cb / nb));
   }
-  return { d, exact: false };
+  return { d, source: pa.source };
 }
+
+export type Source = "exact" | "sketch" | "grid";
 
 function ksSorted(a: Float64Array, b: Float64Array): number {
   let i = 0;
@@ -80,12 +83,10 @@ export function kolmogorovSf(lambda: number): number {
 }
 
 /** First Wasserstein distance between the two sides' distributions. */
-export function wassersteinDistance(a: ColumnView, b: ColumnView): { w: number; exact: boolean } {
-  if (a.sorted && b.sorted) return { w: wassersteinSorted(a.sorted, b.sorted), exact: true };
-  return {
-    w: sketchWasserstein(requireSketch(a, "wasserstein"), requireSketch(b, "wasserstein")),
-    exact: false,
-  };
+export function wassersteinDistance(a: ColumnView, b: ColumnView): { w: number; source: Source } {
+  if (a.sorted && b.sorted) return { w: wassersteinSorted(a.sorted, b.sorted), source: "exact" };
+  const pa = requirePoints(a, "wasserstein");
+  return { w: pointsWasserstein(pa, requirePoints(b, "wasserstein")), source: pa.source };
 }
 
 /** Integral of |F_a - F_b| over the merged sorted values (scipy.stats.wasserstein_distance). */

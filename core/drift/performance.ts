@@ -9,11 +9,20 @@ import type { ModelManifest } from "../model/schema.js";
 import type { LoggedOutput } from "./log.js";
 import type { LiveMetrics } from "./schema.js";
 
+/** Labelled rows below which live metrics are shown but not judged (about where a rate's CI is +-0.18). */
+export const DEFAULT_MIN_LABELS = 30;
+
 export interface LiveMetricsOptions {
   cwd: string;
   read?: ReadOptions;
-  /** Column of the labels file that holds the request id; default `requestId`, else `id`. */
+  /** Column of the labels file that keys rows; default `idColumn`, else `id`, else `requestId`. */
   key?: string;
+  /** The data's id column (data.id): logged rows carry its value as their id. */
+  idColumn?: string;
+  /** Labelled rows needed before the gates say anything (default 30). */
+  minLabels?: number;
+  /** How the door names the key and column options, for messages. */
+  fields?: { labelKey?: string; labelColumn?: string };
   /** Column that holds the true value; default the model's target, else `label`. */
   column?: string;
   gates: readonly Gate[];
@@ -29,11 +38,12 @@ export interface LiveMetricsOptions {
  */
 export async function liveMetrics(
   labelsFile: string,
-  outputs: Map<string, LoggedOutput>,
+  log: { outputs: Map<string, LoggedOutput>; aliases?: Map<string, string> },
   manifest: ModelManifest,
   options: LiveMetricsOptions,
 ): Promise<LiveMetrics> {
-  const truth = await readLabels(labelsFile, manifest, options);
+  const { outputs, aliases } = log;
+  const { labels: truth, key } = await readLabels(labelsFile, manifest, options);
   const task = manifest.task;
   const classes = manifest.classes ?? [];
   const classIndex = new Map(classes.map((name, i) => [name, i]));
@@ -41,15 +51,21 @@ export async function liveMetrics(
   let missingIds = 0;
   let unknownLabels = 0;
   for (const [id, value] of truth) {
-    const out = outputs.get(id);
+    const alias = aliases?.get(id);
+    const out = outputs.get(id) ?? (alias === undefined ? undefined : outputs.get(alias));
     if (!out) missingIds++;
     else if (task === "classification" && !classIndex.has(value)) unknownLabels++;
     else pairs.push({ truth: value, out });
   }
   const known = new Set(metricsFor(task).map((m) => m.name));
   const baseline = Object.fromEntries(Object.entries(options.baseline).filter(([name]) => known.has(name)));
+  const minLabels = options.minLabels ?? DEFAULT_MIN_LABELS;
+  const tooFewLabels = pairs.length < minLabels;
   const base = {
     task,
+    key,
+    minLabels,
+    tooFewLabels,
     labelled: pairs.length,
     unlabelled: outputs.size - (truth.size - missingIds),
     missingIds,
@@ -64,6 +80,8 @@ export async function liveMetrics(
           actual: Float64Array.from(pairs, (p) => Number(p.truth)),
           predicted: Float64Array.from(pairs, (p) => p.out.value ?? Number.NaN),
         });
+  // Too few labels to tell: the metrics are shown, the gates are not judged, so nothing "holds".
+  if (tooFewLabels) return { ...base, metrics, gates: [], degraded: false };
   const gates = evaluateGates(
     options.gates,
     { metrics, champion: Object.keys(baseline).length > 0 ? baseline : undefined, tests: {} },
@@ -91,19 +109,21 @@ function classificationData(
   return { labels: Int32Array.from(pairs, (p) => classIndex.get(p.truth)!), probabilities, classes };
 }
 
-/** Request id -> true value, from a CSV/JSON Lines/Parquet file; the last label of an id wins. */
+/** Row id -> true value, from a CSV/JSON Lines/Parquet file; the last label of an id wins. */
 async function readLabels(
   file: string,
   manifest: ModelManifest,
   options: LiveMetricsOptions,
-): Promise<Map<string, string>> {
+): Promise<{ labels: Map<string, string>; key: string }> {
   const sources = await openData(file, { ...options.read, cwd: options.cwd });
   const first = sources[0]!;
-  const key = options.key ?? (first.columns.includes("requestId") ? "requestId" : "id");
+  const has = (name: string | undefined) => name !== undefined && first.columns.includes(name);
+  const idColumn = options.idColumn ?? manifest.preprocessor.id;
+  const key = options.key ?? [idColumn, "id", "requestId"].find((name) => has(name)) ?? idColumn ?? "id";
   const column = options.column ?? (first.columns.includes(manifest.target) ? manifest.target : "label");
   for (const [name, flag] of [
-    [key, "--label-key"],
-    [column, "--label-column"],
+    [key, options.fields?.labelKey ?? "--label-key"],
+    [column, options.fields?.labelColumn ?? "--label-column"],
   ] as const) {
     if (!first.columns.includes(name)) {
       throw new UserError(`no column '${name}'; found [${first.columns.join(", ")}] (set ${flag})`, {
@@ -124,7 +144,7 @@ async function readLabels(
       }
     }
   }
-  return labels;
+  return { labels, key };
 }
 
 function text(cell: Cell): string | undefined {

@@ -16,8 +16,16 @@ export function verdictLine(result: DriftResult): string {
       `(share ${num(result.share)}, threshold ${num(result.threshold)})`,
   ];
   if (result.prediction) parts.push(result.prediction.drift ? "**prediction drift**" : "predictions stable");
-  if (result.performance)
-    parts.push(result.performance.degraded ? "**performance degraded**" : "performance holds");
+  const p = result.performance;
+  if (p) {
+    parts.push(
+      p.tooFewLabels
+        ? `**too few labels** to judge performance (${p.labelled} of ${p.minLabels} needed)`
+        : p.degraded
+          ? "**performance degraded**"
+          : "performance holds",
+    );
+  }
   return parts.join("; ");
 }
 
@@ -52,7 +60,8 @@ export function renderDriftMarkdown(result: DriftResult, title = "modelgate drif
 }
 
 function columnRow(c: DriftColumn): string {
-  const effect = `${num(c.effectSize)} (${c.effectMeasure}, min ${num(c.minEffect)})`;
+  const least = c.minEffect === undefined ? "" : `, min ${num(c.minEffect)}`;
+  const effect = `${num(c.effectSize)} (${c.effectMeasure}${least})`;
   const cells = [
     name(c.column),
     c.method,
@@ -94,7 +103,7 @@ function performanceSection(p: LiveMetrics): string[] {
   const lines = [
     "### Live performance",
     "",
-    `${p.labelled} predictions labelled, ${p.unlabelled} still unlabelled, ${p.missingIds} labels with ids not in the log` +
+    `${p.labelled} predictions labelled (joined on \`${escapeMarkdown(p.key, 40)}\`), ${p.unlabelled} still unlabelled, ${p.missingIds} labels with ids not in the log` +
       (p.unknownLabels > 0 ? `, ${p.unknownLabels} labels outside the model's classes` : "") +
       ".",
     "",

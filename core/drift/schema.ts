@@ -10,7 +10,7 @@ export const MethodName = DriftMethodName.exclude(["auto"]);
 export type MethodName = z.infer<typeof MethodName>;
 
 /** What the per-column effect size measures; see effect.ts for each one's source. */
-export const EffectMeasure = z.enum(["wasserstein_std", "cohens_w", "cohens_h"]);
+export const EffectMeasure = z.enum(["wasserstein_iqr", "cohens_w", "cohens_h"]);
 export type EffectMeasure = z.infer<typeof EffectMeasure>;
 
 const Count = z.number().int().nonnegative();
@@ -45,8 +45,11 @@ export const DriftColumn = z.strictObject({
   effectMeasure: EffectMeasure,
   minEffect: z
     .number()
-    .describe("a significant test only counts as drift with an effect at least this large"),
-  source: z.enum(["exact", "sketch"]).describe("exact values, or the profiles' sketches and top values"),
+    .optional()
+    .describe("opt-in (--min-effect): a significant test only counts as drift with an effect this large"),
+  source: z
+    .enum(["exact", "sketch", "grid"])
+    .describe("exact values, or the profiles' quantile sketches or equal-width grids (the finer of the two)"),
   reference: SideStats,
   current: SideStats,
   unseen: z
@@ -59,7 +62,10 @@ export type DriftColumn = z.infer<typeof DriftColumn>;
 
 export const LiveMetrics = z.strictObject({
   task: z.enum(["classification", "regression"]),
-  labelled: Count.describe("log records joined to a label"),
+  key: z.string().describe("the labels file's column the rows were joined on"),
+  labelled: Count.describe("log rows joined to a label"),
+  minLabels: Count.describe("labelled rows needed before the gates are judged"),
+  tooFewLabels: z.boolean().describe("fewer labelled rows than minLabels: metrics shown, gates not judged"),
   unlabelled: Count.describe("log records no label arrived for"),
   missingIds: Count.describe("labels whose id is not in the log"),
   unknownLabels: Count.describe("labels outside the model's classes (left out)"),

@@ -1,4 +1,5 @@
-import type { QuantileSketch } from "../profile/index.js";
+import type { Points, QuantileSketch } from "../profile/index.js";
+import { sketchPoints } from "./buckets.js";
 
 /**
  * One side of one column, as every drift method reads it: a numeric column carries its quantile sketch
@@ -10,6 +11,10 @@ export interface ColumnView {
   /** Exact counts per value (categorical; numeric only when every distinct value was listed). */
   counts?: Map<string, number>;
   sketch?: QuantileSketch;
+  /** The profile's equal-width grid, when it has one (profiles written before it do not). */
+  grid?: Points;
+  /** What the methods read: the finer of grid and sketch for this pair of sides (views.ts). */
+  points?: Points;
   /** Every finite value, ascending; only when the data was read raw and small enough to keep. */
   sorted?: Float64Array;
   mean?: number;
@@ -22,8 +27,8 @@ export type MethodKind = "test" | "distance";
 export interface MethodOutcome {
   statistic: number;
   pValue?: number;
-  /** Whether the statistic came from exact values or from sketches. */
-  source: "exact" | "sketch";
+  /** Whether the statistic came from exact values, the profiles' sketches or their grids. */
+  source: "exact" | "sketch" | "grid";
 }
 
 /**
@@ -55,7 +60,8 @@ export function requireCounts(view: ColumnView, method: string): Map<string, num
   return view.counts;
 }
 
-export function requireSketch(view: ColumnView, method: string): QuantileSketch {
+export function requirePoints(view: ColumnView, method: string): Points {
+  if (view.points) return view.points;
   if (!view.sketch) throw new Error(`${method}: numeric column has no sketch`);
-  return view.sketch;
+  return sketchPoints(view.sketch);
 }

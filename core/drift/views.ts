@@ -1,4 +1,5 @@
-import { type ColumnProfile, QuantileSketch } from "../profile/index.js";
+import { type ColumnProfile, gridPoints, type Points, QuantileSketch } from "../profile/index.js";
+import { sketchPoints, sketchResolution } from "./buckets.js";
 import type { ColumnView } from "./view.js";
 
 const NOT_FINITE = new Set(["NaN", "Infinity", "-Infinity"]);
@@ -25,6 +26,9 @@ export function columnView(
       view: {
         n: profile.numbers,
         sketch: QuantileSketch.fromData(numeric.sketch),
+        ...(numeric.grid
+          ? { grid: gridPoints(numeric.grid, numeric.min, numeric.max, numeric.integer) }
+          : {}),
         ...(sorted && sorted.length === profile.numbers ? { sorted } : {}),
         ...(counts ? { counts } : {}),
         mean: numeric.mean,
@@ -57,4 +61,41 @@ export function unionDistinct(
 ): number {
   if (viewA.counts && viewB.counts) return new Set([...viewA.counts.keys(), ...viewB.counts.keys()]).size;
   return Math.max(a.distinct.value, b.distinct.value);
+}
+
+/**
+ * Which of the profiles' two shapes a numeric pair is compared on: the grid when both sides have one
+ * and its buckets are narrower than the sketch's in the bulk of the data (offset data: epoch seconds,
+ * years, N(1000, 5)), else the sketch (heavy tails, data around 0).
+ */
+export function finerPair(
+  a: { sketch: Points; grid?: Points },
+  b: { sketch: Points; grid?: Points },
+): [Points, Points] {
+  const gridWidth = Math.max(
+    a.grid?.width ?? Number.POSITIVE_INFINITY,
+    b.grid?.width ?? Number.POSITIVE_INFINITY,
+  );
+  const useGrid = gridWidth < Math.max(sketchResolution(a.sketch), sketchResolution(b.sketch));
+  return useGrid && a.grid && b.grid ? [a.grid, b.grid] : [a.sketch, b.sketch];
+}
+
+/** Sets both views' `points` to the finer pair. */
+export function choosePoints(a: ColumnView, b: ColumnView): void {
+  if (!a.sketch || !b.sketch) return;
+  [a.points, b.points] = finerPair(
+    { sketch: sketchPoints(a.sketch), grid: a.grid },
+    { sketch: sketchPoints(b.sketch), grid: b.grid },
+  );
+}
+
+/** A profile's numeric summary as points: its sketch and, when stored, its grid. */
+export function numericPoints(numeric: NonNullable<ColumnProfile["numeric"]>): {
+  sketch: Points;
+  grid?: Points;
+} {
+  return {
+    sketch: sketchPoints(QuantileSketch.fromData(numeric.sketch)),
+    ...(numeric.grid ? { grid: gridPoints(numeric.grid, numeric.min, numeric.max, numeric.integer) } : {}),
+  };
 }

@@ -2,6 +2,7 @@ import { DEFAULT_TOKENS, type MissingTokens } from "../data/cells.js";
 import type { Cell, TextCodes } from "../data/types.js";
 import { parseNumber, TextKind, textKind } from "./cells.js";
 import { CodeKind, KnownCodes } from "./codes.js";
+import { NumericGrid } from "./grid.js";
 import { HLL_RELATIVE_ERROR } from "./hll.js";
 import type { ColumnKind, ColumnProfile } from "./schema.js";
 import { QuantileSketch } from "./sketch.js";
@@ -23,6 +24,7 @@ export interface ColumnState {
     positive: [number, Float64Array];
     negative: [number, Float64Array];
   };
+  grid: { exponent: number | undefined; offset: number; counts: Float64Array };
   values: ValueCounterState;
 }
 
@@ -45,6 +47,7 @@ const SLOTS = 13;
 export class ColumnAccumulator {
   private counters = new Float64Array(SLOTS);
   private sketch = new QuantileSketch();
+  private grid = new NumericGrid();
   private values = new ValueCounter();
   /** What each code of the reader's text dictionary is; not part of the state. */
   private readonly known: KnownCodes;
@@ -179,6 +182,8 @@ export class ColumnAccumulator {
     this.counters[NON_INTEGER]! += nonInteger;
     this.joinMoments(k, mean, m2);
     this.sketch.addMany(values, k);
+    // The sketch's running min and max now cover this batch: all the grid needs to fit it.
+    this.grid.addMany(values, k, this.sketch.min, this.sketch.max);
     this.values.countNumbers(values, k);
   }
 
@@ -201,6 +206,7 @@ export class ColumnAccumulator {
     a[MIN_LEN] = Math.min(a[MIN_LEN]!, b[MIN_LEN]!);
     a[MAX_LEN] = Math.max(a[MAX_LEN]!, b[MAX_LEN]!);
     this.sketch.merge(other.sketch);
+    this.grid.merge(other.grid);
     this.values.merge(other.values);
   }
 
@@ -216,6 +222,7 @@ export class ColumnAccumulator {
         positive: [s.positive.offset, s.positive.counts.slice()],
         negative: [s.negative.offset, s.negative.counts.slice()],
       },
+      grid: { exponent: this.grid.exponent, offset: this.grid.offset, counts: this.grid.counts.slice() },
       values: this.values.toState(),
     };
   }
@@ -232,6 +239,13 @@ export class ColumnAccumulator {
     });
     [s.positive.offset, s.positive.counts] = [state.sketch.positive[0], state.sketch.positive[1].slice()];
     [s.negative.offset, s.negative.counts] = [state.sketch.negative[0], state.sketch.negative[1].slice()];
+    Object.assign(acc.grid, {
+      exponent: state.grid.exponent,
+      offset: state.grid.offset,
+      counts: state.grid.counts.slice(),
+      min: state.sketch.min,
+      max: state.sketch.max,
+    });
     acc.values = ValueCounter.fromState(state.values);
     return acc;
   }
@@ -244,6 +258,7 @@ export class ColumnAccumulator {
     const all = this.values.entries();
     const top = kind === "categorical" || kind === "boolean" ? all : all.slice(0, TOP_VALUES);
     const numbers = c[NUMBERS]!;
+    const grid = this.grid.toData();
     return {
       kind,
       count: c[COUNT]!,
@@ -264,6 +279,7 @@ export class ColumnAccumulator {
           std: numbers > 1 ? Math.sqrt(Math.max(0, c[M2]!) / (numbers - 1)) : 0,
           integer: c[NON_INTEGER] === 0,
           sketch: this.sketch.toData(),
+          ...(grid ? { grid } : {}),
         },
       }),
       ...(c[STRINGS]! > 0 && {

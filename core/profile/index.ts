@@ -6,8 +6,9 @@ import { DatasetProfile } from "./schema.js";
 export { ProfileBuilder, type ProfileState, unionColumns } from "./builder.js";
 export { cellKey } from "./cells.js";
 export { KIND_AGREEMENT, TOP_VALUES } from "./column.js";
+export { GRID_BUCKETS, gridPoints, NumericGrid, type Points } from "./grid.js";
 export { HLL_RELATIVE_ERROR } from "./hll.js";
-export { ColumnKind, ColumnProfile, DatasetProfile, SketchData, ValueCount } from "./schema.js";
+export { ColumnKind, ColumnProfile, DatasetProfile, GridData, SketchData, ValueCount } from "./schema.js";
 export {
   alignedHistogram,
   type Bucket,

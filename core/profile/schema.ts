@@ -20,6 +20,14 @@ export const SketchData = z.strictObject({
 });
 export type SketchData = z.infer<typeof SketchData>;
 
+/** An equal-width histogram beside the sketch (grid.ts): bucket i is [i * 2^exponent, (i + 1) * 2^exponent). */
+export const GridData = z.strictObject({
+  exponent: z.number().int().min(-1000).max(1023).describe("buckets are 2^exponent wide"),
+  offset: z.number().int().describe("bucket index of counts[0]"),
+  counts: z.array(z.number().nonnegative()).max(1024),
+});
+export type GridData = z.infer<typeof GridData>;
+
 export const ColumnKind = z.enum(["numeric", "categorical", "boolean", "text", "empty"]);
 export type ColumnKind = z.infer<typeof ColumnKind>;
 
@@ -55,6 +63,9 @@ export const ColumnProfile = z.strictObject({
       std: z.number().describe("sample standard deviation (n - 1)"),
       integer: z.boolean().describe("every finite number is a whole number"),
       sketch: SketchData,
+      grid: GridData.optional().describe(
+        "equal-width buckets over [min, max] for offset data; absent in profiles written before it",
+      ),
     })
     .optional()
     .describe("over the finite numbers; present when there is at least one"),

@@ -40,7 +40,7 @@ export interface PredictionLog {
 
 /**
  * The prediction log drift monitoring reads as current data: each line is
- * `{requestId, time, model, version, inputs, outputs}` with `inputs` a flat row of raw feature values.
+ * `{requestId, time, model, version, row, inputs, outputs}` with `inputs` a flat row of raw feature values.
  * Lines are serialised and written off the request path, in batches, one write at a time.
  */
 export async function openPredictionLog(
@@ -80,7 +80,8 @@ export async function openPredictionLog(
     for (const entry of entries) {
       const { requestId, model, version } = entry;
       const time = new Date(entry.time).toISOString();
-      const head = `${JSON.stringify({ requestId, time, model, version }).slice(0, -1)},"inputs":`;
+      // `row` gives each row of a batched request its own id (requestId:row) for late labels.
+      const head = `${JSON.stringify({ requestId, time, model, version }).slice(0, -1)},"row":`;
       const outputs = predictionRows(entry.prediction);
       for (let r = 0; r < entry.rows.length; r++) {
         const inputs: Record<string, unknown> = {};
@@ -89,7 +90,7 @@ export async function openPredictionLog(
           // The id column is passed through unchecked; a nested value would not be a data cell.
           inputs[column] = typeof value === "object" && value !== null ? JSON.stringify(value) : value;
         }
-        const line = `${head}${JSON.stringify(inputs)},"outputs":${JSON.stringify(outputs[r])}}\n`;
+        const line = `${head}${r},"inputs":${JSON.stringify(inputs)},"outputs":${JSON.stringify(outputs[r])}}\n`;
         const bytes = Buffer.byteLength(line);
         if (size + chunkBytes + bytes > maxBytes && size + chunkBytes > 0) {
           if (chunk) await handle.write(chunk);

@@ -1,8 +1,10 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { DRIFT_OPTIONS } from "../../core/drift/request.js";
 import { repoRoot, runAction } from "../helpers/action.js";
 import { project } from "../helpers/cli.js";
 import { type GitHubHarness, OWNER, REPO, startHarness } from "../monitor/harness.js";
@@ -135,6 +137,43 @@ describe("actions/drift, run as the runner runs it", () => {
     const run = await runAction(bundle, { threshold: "1.5" }, { workspace, env: env() });
 
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain("input 'threshold': expected a share between 0 and 1 (got '1.5')");
+    expect(run.stdout).toContain("with.threshold: expected a share in (0, 1], found '1.5'");
   });
+
+  test("the action reads the same drift request as the CLI: unknown columns exit 2, nothing to compare exit 1", async () => {
+    h = await startHarness();
+    const workspace = await project({
+      "modelgate.yml": CONFIG,
+      "data/train.csv": table(300, 1, 0),
+      "data/live.csv": table(20, 5, 0),
+    });
+
+    const unknown = await runAction(
+      bundle,
+      { issue: "false", columns: "x1,nope" },
+      { workspace, env: env() },
+    );
+    const few = await runAction(bundle, { issue: "false", "min-rows": "50" }, { workspace, env: env() });
+    const filtered = await runAction(
+      bundle,
+      { issue: "false", "min-effect": "0.2", "column-threshold": "0.01", "min-rows": "20" },
+      { workspace, env: env() },
+    );
+
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toContain("with.columns: unknown column 'nope'");
+    expect(few.code).toBe(1);
+    expect(few.stdout).toContain(
+      "nothing to compare: the current data has 20 rows, fewer than the minimum of 50",
+    );
+    expect(filtered.code).toBe(0);
+  });
+});
+
+test("action.yml lists every option of the drift request", async () => {
+  const action = parse(await readFile(path.join(repoRoot, "actions/drift/action.yml"), "utf8")) as {
+    inputs: Record<string, unknown>;
+  };
+
+  expect(Object.keys(DRIFT_OPTIONS).filter((name) => !(name in action.inputs))).toEqual([]);
 });

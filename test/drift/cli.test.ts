@@ -92,7 +92,7 @@ describe("modelgate drift", () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      "live performance: DEGRADED on 400 labelled rows (3 label ids not in the log)",
+      "live performance: DEGRADED on 400 labelled rows joined by 'requestId' (3 label ids not in the log, 100 rows unlabelled)",
     );
     expect(run.stdout).toMatch(/prediction drift: (yes|no)/);
   });

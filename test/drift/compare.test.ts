@@ -48,15 +48,18 @@ describe("synthetic scenarios", () => {
     expect(result.drift).toBe(true);
   });
 
-  test("100k rows: a trivial shift is significant but too small to count as drift", () => {
+  test("100k rows: with --min-effect, a trivial shift is significant but too small to count", () => {
     const reference = profileOf({ x: normals(100_000, 1) });
     const current = profileOf({ x: normals(100_000, 2, 0.03) });
 
-    const [column] = compareProfiles(reference, current, { method: "ks" }).columns;
+    const [plain] = compareProfiles(reference, current, { method: "ks" }).columns;
+    const [filtered] = compareProfiles(reference, current, { method: "ks", minEffect: 0.1 }).columns;
 
-    expect(column!.pValue).toBeLessThan(0.05);
-    expect(column!.effectSize).toBeLessThan(column!.minEffect);
-    expect(column!.drift).toBe(false);
+    expect(plain!.pValue).toBeLessThan(0.05);
+    expect(plain!.drift).toBe(true);
+    expect(plain!.minEffect).toBeUndefined();
+    expect(filtered!.effectSize).toBeLessThan(0.1);
+    expect(filtered!.drift).toBe(false);
   });
 
   test("small samples: Evidently's tests, the shifted columns only", () => {
@@ -167,7 +170,7 @@ describe("stored profile vs raw data", () => {
       expect(verdicts(stored)).toEqual(verdicts(raw));
       expect(drifted(raw)).toEqual(["n0", "n1", "c0"]);
       expect(raw.columns.find((c) => c.column === "n0")!.source).toBe("exact");
-      expect(stored.columns.find((c) => c.column === "n0")!.source).toBe("sketch");
+      expect(stored.columns.find((c) => c.column === "n0")!.source).toBe("grid");
     });
   }
 });

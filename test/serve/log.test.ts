@@ -45,6 +45,8 @@ describe("prediction log", () => {
         time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         model: "churn",
         version: "1",
+        // Each row of a batched request has its own id for late labels: requestId:row.
+        row: i,
         inputs: row,
         outputs: response.predictions[i],
       })),
@@ -79,6 +81,7 @@ describe("prediction log", () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(2000);
     expect(newest.at(-1)).toEqual({
       requestId: "r99",
+      row: 0,
       time: "1970-01-01T00:00:00.000Z",
       model: "m",
       version: "1",

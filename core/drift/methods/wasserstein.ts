@@ -11,8 +11,8 @@ export const wassersteinNorm: DriftMethod = {
   defaultThreshold: 0.1,
   accepts: ["numeric"],
   compare(reference, current) {
-    const { w, exact } = wassersteinDistance(reference, current);
+    const { w, source } = wassersteinDistance(reference, current);
     const norm = Math.max(populationStd(reference), MIN_NORM);
-    return { statistic: w / norm, source: exact ? "exact" : "sketch" };
+    return { statistic: w / norm, source };
   },
 };
