@@ -37,7 +37,7 @@ await build({
   legalComments: "linked",
   chunkNames: "chunks/[name]-[hash]",
   // Optional at run time: used when the user installed it, never bundled.
-  external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
+  external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu", "onnxruntime-node"],
   // Some dependencies are CommonJS and use require() and __dirname; give the ESM bundle both.
   banner: {
     js: [
@@ -56,4 +56,11 @@ const wasmSrc = path.join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist
 await mkdir(path.join(outdir, "wasm"), { recursive: true });
 for (const file of await readdir(wasmSrc)) {
   if (file.endsWith(".wasm")) await cp(path.join(wasmSrc, file), path.join(outdir, "wasm", file));
+}
+
+// onnxruntime-web loads its single-threaded WebAssembly build (and its loader) from dist/onnx.
+const ortSrc = path.join(root, "node_modules/onnxruntime-web/dist");
+await mkdir(path.join(outdir, "onnx"), { recursive: true });
+for (const file of ["ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs"]) {
+  await cp(path.join(ortSrc, file), path.join(outdir, "onnx", file));
 }

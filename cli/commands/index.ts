@@ -18,6 +18,7 @@ export const commands = new Map<string, CommandEntry | Command>(
     entry("profile", async () => (await import("./data.js")).profileCommand),
     entry("diff", async () => (await import("./data.js")).diffCommand),
     entry("train", async () => (await import("./model.js")).trainCommand),
+    entry("import", async () => (await import("./import.js")).importCommand),
     entry("evaluate", async () => (await import("./model.js")).evaluateCommand),
     entry("report", async () => (await import("./model.js")).reportCommand),
     entry("drift", async () => (await import("./drift.js")).driftCommand),

@@ -67,9 +67,12 @@ export const evaluateCommand: Command = {
     const loaded = (await projectConfig(ctx, true))!;
     const modelDir = stringFlag(flags, "model");
     if (!modelDir)
-      throw new UserError("missing --model DIR (a folder written by 'modelgate train')", {
-        field: "--model",
-      });
+      throw new UserError(
+        "missing --model DIR (a folder written by 'modelgate train' or 'modelgate import')",
+        {
+          field: "--model",
+        },
+      );
     const champion = await championFor(ctx, loaded, stringFlag(flags, "champion"));
     const { report } = await evaluateProject(loaded, {
       cwd: ctx.io.cwd,

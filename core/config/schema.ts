@@ -36,6 +36,37 @@ export const DataConfig = z.strictObject({
 });
 export type DataConfig = z.infer<typeof DataConfig>;
 
+/** Completes what an imported model's graph does not say (`modelgate import`); see README "Bring your own model". */
+export const SignatureConfig = z.strictObject({
+  inputs: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).describe("the graph's input name"),
+        columns: z
+          .array(Column)
+          .min(1)
+          .optional()
+          .describe(
+            "the table columns an [N, k] input takes, in order; default: the one column it is named after",
+          ),
+      }),
+    )
+    .min(1)
+    .optional()
+    .describe("inputs whose columns the graph cannot tell"),
+  output: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the output to read (default: the graph's only or first float output)"),
+  classes: z
+    .array(z.string())
+    .min(2)
+    .optional()
+    .describe("class labels in the output's column order (default: the target's labels, sorted)"),
+});
+export type SignatureConfig = z.infer<typeof SignatureConfig>;
+
 export const ModelConfig = z.strictObject({
   task: z.enum(["classification", "regression"]).optional().describe("inferred from the target when missing"),
   hidden: z.array(z.number().int().positive()).default([64, 32]).describe("units of each hidden layer"),
@@ -71,6 +102,9 @@ export const ModelConfig = z.strictObject({
     .enum(["auto", "node", "wasm", "cpu"])
     .default("auto")
     .describe("tfjs backend; auto: tfjs-node when installed, else wasm, else cpu"),
+  signature: SignatureConfig.optional().describe(
+    "an imported model's inputs, output and classes (modelgate import)",
+  ),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

@@ -199,7 +199,11 @@ function encodeCategorical(
   }
 }
 
-function encodeTarget(prep: Preprocessor, cells: Cell[], table: Table): Float32Array {
+export function encodeTarget(
+  prep: Preprocessor,
+  cells: Cell[],
+  table: { lines?: Int32Array } = {},
+): Float32Array {
   const target = prep.target;
   const y = new Float32Array(cells.length);
   const absent = cells.findIndex((cell) => isMissing(cell));

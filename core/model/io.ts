@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { fsError, UserError } from "../errors.js";
 import { type Logger, silentLogger } from "../ports.js";
 import { type BackendChoice, initBackend } from "./backend.js";
-import { MANIFEST_FORMAT, ModelJson, ModelManifest, type Preprocessor } from "./schema.js";
+import { MANIFEST_FORMAT, MlpManifest, ModelJson, ModelManifest, type Preprocessor } from "./schema.js";
 import type { TrainedModel } from "./train.js";
 
 export const MODEL_JSON = "model.json";
@@ -16,16 +16,17 @@ export const MAX_WEIGHT_BYTES = 500 * 1024 * 1024;
 
 export interface LoadedModel {
   model: tf.LayersModel;
-  manifest: ModelManifest;
+  manifest: MlpManifest;
   preprocessor: Preprocessor;
   inputDim: number;
 }
 
-export function manifestOf(trained: TrainedModel, run?: unknown): ModelManifest {
+export function manifestOf(trained: TrainedModel, run?: unknown): MlpManifest {
   const { preprocessor, config, inputDim, backend } = trained;
   const target = preprocessor.target;
   return {
     format: MANIFEST_FORMAT,
+    kind: "modelgate-mlp",
     task: target.task,
     target: target.name,
     features: preprocessor.features.map((f) => ({ name: f.name, kind: f.kind })),
@@ -42,7 +43,7 @@ export function manifestOf(trained: TrainedModel, run?: unknown): ModelManifest 
 export async function saveModel(dir: string, trained: TrainedModel, run?: unknown): Promise<void> {
   await mkdir(dir, { recursive: true });
   await trained.model.save(fileSaveHandler(dir));
-  const manifest = ModelManifest.parse(manifestOf(trained, run));
+  const manifest = MlpManifest.parse(manifestOf(trained, run));
   await writeFile(path.join(dir, MANIFEST_JSON), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -93,7 +94,13 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const logger = options.logger ?? silentLogger;
   await initBackend(options.backend ?? "auto", logger, options.wasmDir ? { wasmDir: options.wasmDir } : {});
   const manifestFile = path.join(dir, MANIFEST_JSON);
-  const manifest = parseJson(ModelManifest, await readCapped(manifestFile, MAX_JSON_BYTES), manifestFile);
+  const manifest = await readManifest(dir);
+  if (manifest.kind !== "modelgate-mlp") {
+    throw new UserError(`holds a ${manifest.kind} model, not a modelgate-built one`, {
+      file: manifestFile,
+      field: "kind",
+    });
+  }
   const modelFile = path.join(dir, MODEL_JSON);
   const modelJson = parseJson(ModelJson, await readCapped(modelFile, MAX_JSON_BYTES), modelFile);
   const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
@@ -119,7 +126,13 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   return { model, manifest, preprocessor: manifest.preprocessor, inputDim: manifest.inputDim };
 }
 
-async function readCapped(file: string, maxBytes: number): Promise<Buffer> {
+/** A model folder's modelgate.json, schema-checked (format 1 read as a modelgate-mlp). */
+export async function readManifest(dir: string): Promise<ModelManifest> {
+  const file = path.join(dir, MANIFEST_JSON);
+  return parseJson(ModelManifest, await readCapped(file, MAX_JSON_BYTES), file);
+}
+
+export async function readCapped(file: string, maxBytes: number): Promise<Buffer> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new UserError("not a regular file", { file });
@@ -131,7 +144,7 @@ async function readCapped(file: string, maxBytes: number): Promise<Buffer> {
   }
 }
 
-function parseJson<T extends z.ZodType>(schema: T, bytes: Buffer, file: string): z.infer<T> {
+export function parseJson<T extends z.ZodType>(schema: T, bytes: Buffer, file: string): z.infer<T> {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString("utf8"));
@@ -149,7 +162,7 @@ function parseJson<T extends z.ZodType>(schema: T, bytes: Buffer, file: string):
 
 const BYTES_PER = { float32: 4, int32: 4, bool: 1 } as const;
 
-function expectedBytes(specs: ModelJson["weightsManifest"][number]["weights"], file: string): number {
+export function expectedBytes(specs: ModelJson["weightsManifest"][number]["weights"], file: string): number {
   let total = 0;
   for (const spec of specs) {
     if (spec.quantization !== undefined) throw new UserError("quantized weights are not supported", { file });
@@ -173,7 +186,7 @@ export function resolveInside(dir: string, relative: string, file: string): stri
   return resolved;
 }
 
-async function readWeights(dir: string, modelJson: ModelJson, expected: number): Promise<ArrayBuffer> {
+export async function readWeights(dir: string, modelJson: ModelJson, expected: number): Promise<ArrayBuffer> {
   const modelFile = path.join(dir, MODEL_JSON);
   const files = modelJson.weightsManifest
     .flatMap((g) => g.paths)
@@ -198,7 +211,7 @@ async function readWeights(dir: string, modelJson: ModelJson, expected: number):
   return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
 }
 
-function checkShapes(model: tf.LayersModel, manifest: ModelManifest, file: string): void {
+function checkShapes(model: tf.LayersModel, manifest: MlpManifest, file: string): void {
   const input = model.inputs[0]?.shape[1];
   const output = model.outputs[0]?.shape[1];
   const expectedOutput = manifest.classes?.length ?? 1;

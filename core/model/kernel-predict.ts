@@ -1,9 +1,11 @@
 import type * as tf from "@tensorflow/tfjs";
 import { instantiateKernels, type Kernels, RELU } from "./kernels/index.js";
 import { softmaxRows } from "./kernels/softmax.js";
+import type { Network } from "./network.js";
 
 /**
- * model.predict for a stack of Dense layers on the training kernel: the arithmetic never enters tfjs.
+ * model.predict for a stack of Dense layers (a plain Network, or a tfjs model holding one) on the
+ * training kernel: the arithmetic never enters tfjs.
  * For a 64-32 MLP this is several times quicker than tfjs-wasm, whose per-layer dispatch and
  * first-call setup dominate at these sizes. Any other architecture returns undefined: use model.predict.
  */
@@ -54,7 +56,7 @@ export type FillRows = (mem: Float32Array, at: number, start: number, rows: numb
 
 // Rows per pass: bounds the memory for wide inputs; past a few thousand rows the rate stops changing.
 const CHUNK_ROWS = 1024;
-const plans = new WeakMap<tf.LayersModel, Plan>();
+const plans = new WeakMap<object, Plan>();
 
 function weightIds(model: tf.LayersModel): object[] {
   const ids: object[] = [];
@@ -64,9 +66,17 @@ function weightIds(model: tf.LayersModel): object[] {
 
 const sameIds = (a: object[], b: object[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
-function buildPlan(model: tf.LayersModel, weights: object[], chunk: number): Plan | undefined {
-  const dense: { inputs: number; units: number; activation: string; kernel: tf.Tensor; bias: tf.Tensor }[] =
-    [];
+interface DenseLayer {
+  inputs: number;
+  units: number;
+  activation: string;
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
+/** A tfjs model's Dense stack, or undefined for any other architecture. */
+function denseOfModel(model: tf.LayersModel): DenseLayer[] | undefined {
+  const dense: DenseLayer[] = [];
   for (const layer of model.layers) {
     const config = layer.getConfig();
     const activation = String(config.activation ?? "linear");
@@ -76,9 +86,33 @@ function buildPlan(model: tf.LayersModel, weights: object[], chunk: number): Pla
     const [inputs, units] = kernel.shape as [number, number];
     const previous = dense.at(-1);
     if (kernel.rank !== 2 || (previous && previous.units !== inputs)) return undefined;
-    dense.push({ inputs, units, activation, kernel, bias });
+    dense.push({
+      inputs,
+      units,
+      activation,
+      kernel: kernel.dataSync() as Float32Array,
+      bias: bias.dataSync() as Float32Array,
+    });
   }
-  if (dense.length === 0) return undefined;
+  return dense.length === 0 ? undefined : dense;
+}
+
+/** A plain Network's layers, views on its flat weights; undefined when an activation has no kernel. */
+function denseOfNetwork(network: Network): DenseLayer[] | undefined {
+  const dense: DenseLayer[] = [];
+  let offset = 0;
+  network.shapes.forEach(([inputs, units], i) => {
+    const kernel = network.weights.subarray(offset, offset + inputs * units);
+    offset += inputs * units;
+    const bias = network.weights.subarray(offset, offset + units);
+    offset += units;
+    const activation = i === network.shapes.length - 1 ? network.output : network.activation;
+    dense.push({ inputs, units, activation, kernel, bias });
+  });
+  return dense.every((l) => APPLY[l.activation]) ? dense : undefined;
+}
+
+function buildPlan(dense: DenseLayer[], weights: object[], chunk: number): Plan | undefined {
   let floats = 4;
   const alloc = (count: number) => {
     const at = floats;
@@ -99,27 +133,32 @@ function buildPlan(model: tf.LayersModel, weights: object[], chunk: number): Pla
   if (!kernel) return undefined;
   const mem = new Float32Array(kernel.memory.buffer);
   dense.forEach((l, i) => {
-    mem.set(l.kernel.dataSync() as Float32Array, layers[i]!.w);
-    mem.set(l.bias.dataSync() as Float32Array, layers[i]!.b);
+    mem.set(l.kernel, layers[i]!.w);
+    mem.set(l.bias, layers[i]!.b);
   });
   return { weights, layers, chunk, input, kernel, mem };
 }
 
-/** The model's plan, placed again when its weights changed or a call needs more rows of room. */
-function planFor(model: tf.LayersModel, rows: number): Plan | undefined {
-  const weights = weightIds(model);
-  const cached = plans.get(model);
+/**
+ * The source's plan, placed again when a call needs more rows of room or (a tfjs model) its weights
+ * changed; a Network's weights are its own values, so its plan stands until then.
+ */
+function planFor(source: tf.LayersModel | Network, rows: number): Plan | undefined {
+  const isNetwork = "shapes" in source;
+  const weights = isNetwork ? [source.weights] : weightIds(source);
+  const cached = plans.get(source);
   const chunk = Math.max(1, Math.min(rows, CHUNK_ROWS));
   if (cached && cached.chunk >= chunk && sameIds(cached.weights, weights)) return cached;
+  const dense = isNetwork ? denseOfNetwork(source) : denseOfModel(source);
   // Room for the larger of the two, so a server alternating 1- and 200-row batches places once.
-  const plan = buildPlan(model, weights, Math.max(chunk, cached?.chunk ?? 0));
-  if (plan) plans.set(model, plan);
+  const plan = dense && buildPlan(dense, weights, Math.max(chunk, cached?.chunk ?? 0));
+  if (plan) plans.set(source, plan);
   return plan;
 }
 
 /** rows x outputs, as model.predict gives them; undefined when the model is not a plain Dense stack. */
 export function kernelPredict(
-  model: tf.LayersModel,
+  model: tf.LayersModel | Network,
   x: Float32Array,
   rows: number,
 ): Float32Array | undefined {
@@ -131,7 +170,7 @@ export function kernelPredict(
 
 /** As kernelPredict, with the input written straight into the kernel's memory a chunk at a time. */
 export function kernelPredictRows(
-  model: tf.LayersModel,
+  model: tf.LayersModel | Network,
   rows: number,
   fill: FillRows,
 ): Float32Array | undefined {

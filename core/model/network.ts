@@ -43,6 +43,53 @@ export function buildNetwork(
   return model;
 }
 
+/**
+ * A trained MLP as plain values: what training returns, what the kernels run, and what a serializer
+ * writes (tfjs's layers JSON is one: `toTfjs`). Weights are [kernel, bias, kernel, bias, ...], each
+ * kernel row-major [inputs, units], the order tfjs's getWeights gives.
+ */
+export interface Network {
+  shapes: LayerShapes;
+  /** Of the hidden layers. */
+  activation: Activation;
+  output: "softmax" | "linear";
+  weights: Float32Array;
+}
+
+/** The network as a tfjs LayersModel (to save in tfjs's standard layout, or for tfjs's own predict). */
+export function toTfjs(network: Network): tf.Sequential {
+  const { shapes } = network;
+  const hidden = shapes.slice(0, -1).map(([, units]) => units);
+  const model = buildNetwork(
+    { hidden, activation: network.activation, seed: 0 },
+    shapes[0]![0],
+    shapes.at(-1)![1],
+    network.output,
+  );
+  assignWeights(model, shapes, network.weights);
+  return model;
+}
+
+/** A tfjs model's Network when it is a plain stack of Dense layers (a modelgate-mlp); else undefined. */
+export function fromTfjs(model: tf.LayersModel): Network | undefined {
+  const shapes: LayerShapes = [];
+  const activations: string[] = [];
+  for (const layer of model.layers) {
+    const weights = layer.getWeights();
+    const kernel = weights[0];
+    if (layer.getClassName() !== "Dense" || weights.length !== 2 || kernel?.rank !== 2) return undefined;
+    const [inputs, units] = kernel.shape as [number, number];
+    if (shapes.length > 0 && shapes.at(-1)![1] !== inputs) return undefined;
+    shapes.push([inputs, units]);
+    activations.push(String(layer.getConfig().activation ?? "linear"));
+  }
+  const output = activations.pop();
+  const activation = activations[0] ?? "linear";
+  if (shapes.length === 0 || (output !== "softmax" && output !== "linear")) return undefined;
+  if (!(activation in ACTIVATIONS) || activations.some((a) => a !== activation)) return undefined;
+  return { shapes, activation: activation as Activation, output, weights: flattenWeights(model) };
+}
+
 /** The network's weights, flattened layer by layer as [kernel, bias, kernel, bias, ...]. */
 export function flattenWeights(model: tf.LayersModel): Float32Array {
   const arrays = model.getWeights().map((w) => w.dataSync() as Float32Array);

@@ -1,12 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { encodeBlock, featureColumns, transform, transformRecords } from "./encode.js";
 import { kernelPredict, kernelPredictRows } from "./kernel-predict.js";
+import type { Network } from "./network.js";
 import type { Table } from "./preprocess.js";
 import type { Preprocessor } from "./schema.js";
 
 /** What predicts: a freshly trained model or one loaded from a folder. */
-export interface Predictor {
+export interface NetworkPredictor {
   model: tf.LayersModel;
+  /** The plain network the kernels run, when the model is one (else the tfjs model is used). */
+  network?: Network;
   preprocessor: Preprocessor;
   inputDim: number;
 }
@@ -21,12 +24,12 @@ const PREDICT_BATCH = 8192;
 const CHUNK_ROWS = 65536;
 
 /** Predicts for a table of raw feature values; the model's preprocessing is applied first. */
-export function predict(predictor: Predictor, table: Table): Prediction {
+export function predict(predictor: NetworkPredictor, table: Table): Prediction {
   const prep = predictor.preprocessor;
   const columns = featureColumns(prep, table);
   const rows = table.data[0]?.length ?? 0;
   // Rows are encoded straight into the kernel's input a chunk at a time: no rows x width array.
-  const out = kernelPredictRows(predictor.model, rows, (mem, at, start, m) =>
+  const out = kernelPredictRows(predictor.network ?? predictor.model, rows, (mem, at, start, m) =>
     encodeBlock(prep, columns, mem, at, start, m),
   );
   if (out) return finish(predictor, out, rows);
@@ -35,22 +38,22 @@ export function predict(predictor: Predictor, table: Table): Prediction {
 }
 
 /** Serving's path: records checked field by field (UserError naming `instances[i].field`). */
-export function predictRecords(predictor: Predictor, records: Record<string, unknown>[]): Prediction {
+export function predictRecords(predictor: NetworkPredictor, records: Record<string, unknown>[]): Prediction {
   return predictEncoded(predictor, transformRecords(predictor.preprocessor, records), records.length);
 }
 
-export function predictEncoded(predictor: Predictor, x: Float32Array, rows: number): Prediction {
-  const { model, inputDim, preprocessor } = predictor;
+export function predictEncoded(predictor: NetworkPredictor, x: Float32Array, rows: number): Prediction {
+  const { model, inputDim, preprocessor, network } = predictor;
   const target = preprocessor.target;
   const outputs = target.task === "classification" ? target.classes.length : 1;
   return finish(
     predictor,
-    kernelPredict(model, x, rows) ?? tfjsPredict(model, x, rows, inputDim, outputs),
+    kernelPredict(network ?? model, x, rows) ?? tfjsPredict(model, x, rows, inputDim, outputs),
     rows,
   );
 }
 
-function finish(predictor: Predictor, out: Float32Array, rows: number): Prediction {
+function finish(predictor: NetworkPredictor, out: Float32Array, rows: number): Prediction {
   const target = predictor.preprocessor.target;
   if (target.task === "classification")
     return { task: "classification", classes: target.classes, probabilities: out };

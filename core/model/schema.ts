@@ -100,25 +100,99 @@ export const PreprocessorState = z.strictObject({
 });
 export type Preprocessor = z.infer<typeof PreprocessorState>;
 
-export const MANIFEST_FORMAT = 1;
+/** The manifest's schema version: 2 records the model's kind; folders written as 1 still load. */
+export const MANIFEST_FORMAT = 2 as const;
 
-export const ModelManifest = z.strictObject({
-  format: z.literal(MANIFEST_FORMAT),
+/** Every kind of model a folder can hold; one folder each under core/model/formats/. */
+export const MODEL_KINDS = ["modelgate-mlp", "onnx", "tfjs-layers", "tfjs-graph"] as const;
+export const ModelKind = z.enum(MODEL_KINDS);
+export type ModelKind = z.infer<typeof ModelKind>;
+export const IMPORTED_KINDS = ["onnx", "tfjs-layers", "tfjs-graph"] as const;
+
+const Common = {
   task: z.enum(["classification", "regression"]),
   target: Name,
   /** The feature schema: what a prediction request or evaluation data must provide. */
-  features: z.array(
-    z.strictObject({ name: Name, kind: z.enum(["numeric", "categorical", "boolean", "datetime"]) }),
-  ),
+  features: z
+    .array(z.strictObject({ name: Name, kind: z.enum(["numeric", "categorical", "boolean", "datetime"]) }))
+    .max(100_000),
   classes: z.array(z.string()).optional(),
+  /** The tracking record (params, metrics, fingerprints...), owned by the registry. */
+  run: z.unknown().optional(),
+};
+
+const MlpFields = {
+  ...Common,
   preprocessor: PreprocessorState,
   config: ModelConfig,
   inputDim: z.number().int().positive(),
   /** The backend the model was trained on: metrics reproduce exactly on the same one. */
   backend: z.string().max(100),
-  /** The tracking record (params, metrics, fingerprints...), owned by the registry. */
-  run: z.unknown().optional(),
+};
+
+const MlpManifestV1 = z
+  .strictObject({ format: z.literal(1), ...MlpFields })
+  .transform((m) => ({ ...m, format: MANIFEST_FORMAT, kind: "modelgate-mlp" as const }));
+export const MlpManifest = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  kind: z.literal("modelgate-mlp"),
+  ...MlpFields,
 });
+export type MlpManifest = z.infer<typeof MlpManifest>;
+
+const TensorType = z.enum(["float32", "float64", "int32", "int64", "string", "bool"]);
+
+/**
+ * One input of an imported model and the table columns it takes. `matrix`: an [N, k] tensor of the
+ * columns in order; `column`: one column ([N] or [N, 1]), the input named after it by default;
+ * `encoded`: modelgate's preprocessing of `columns` (a [N, width] float tensor).
+ */
+export const SignatureInput = z.strictObject({
+  name: Name,
+  layout: z.enum(["matrix", "column", "encoded"]),
+  columns: z.array(Name).min(1).max(100_000),
+  dtype: TensorType,
+  rank: z.union([z.literal(1), z.literal(2)]),
+});
+export type SignatureInput = z.infer<typeof SignatureInput>;
+
+/** How rows go in and what comes out: read from the graph on import, completed by `model.signature`. */
+export const ModelSignature = z.strictObject({
+  inputs: z.array(SignatureInput).min(1).max(10_000),
+  /** The output read: class probabilities ([N, classes], or [N, 1] = P(second class)) or values. */
+  output: Name,
+  /** Classification: the output's columns, in order. */
+  classes: z.array(z.string().max(10_000)).min(2).max(10_000).optional(),
+});
+export type ModelSignature = z.infer<typeof ModelSignature>;
+
+export const FileHash = z.strictObject({
+  path: Name,
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const ImportedManifest = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  kind: z.enum(IMPORTED_KINDS),
+  ...Common,
+  /** Fitted on the project's training rows: the feature kinds requests are read with (and the encoding of `encoded` inputs). */
+  preprocessor: PreprocessorState,
+  signature: ModelSignature,
+  /** Every file of the model; a file that changed since import is refused on load. */
+  files: z.array(FileHash).min(1).max(1000),
+  lineage: z.strictObject({
+    source: z.string().max(1000),
+    importedAt: z.string().max(100),
+    importedBy: z.string().max(200).optional(),
+    commit: z.string().max(100).optional(),
+  }),
+  /** The runtime that scored it on import (e.g. onnxruntime-web). */
+  backend: z.string().max(100),
+});
+export type ImportedManifest = z.infer<typeof ImportedManifest>;
+
+export const ModelManifest = z.union([MlpManifest, ImportedManifest, MlpManifestV1]);
 export type ModelManifest = z.infer<typeof ModelManifest>;
 
 /** The parts of tfjs's model.json this loader relies on; the topology itself is checked by tfjs. */

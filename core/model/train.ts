@@ -13,7 +13,7 @@ import {
 } from "./checks.js";
 import { transform } from "./encode.js";
 import { createKernelTrainer } from "./kernel-trainer.js";
-import { assignWeights, buildNetwork, flattenWeights, layerShapes } from "./network.js";
+import { assignWeights, buildNetwork, flattenWeights, layerShapes, type Network } from "./network.js";
 import { encodedWidth, type FitOptions, fitPreprocessor, type Table } from "./preprocess.js";
 import { deriveSeed, prng, range, shuffle } from "./random.js";
 import type { Preprocessor } from "./schema.js";
@@ -39,6 +39,9 @@ export interface TrainOptions extends Omit<FitOptions, "task"> {
 }
 
 export interface TrainedModel {
+  /** What training made, as plain values: the kernels predict with it. */
+  network: Network;
+  /** The same network as tfjs layers: the serializer saveModel writes (tfjs's standard layout). */
   model: tf.Sequential;
   preprocessor: Preprocessor;
   config: ModelConfig;
@@ -139,6 +142,7 @@ export async function trainModel(
   const history: EpochLog[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array | undefined };
   let stoppedEarly = false;
+  let weights: Float32Array;
   try {
     for (let epoch = 1; epoch <= length.epochs; epoch++) {
       trainer.trainEpoch(training.x, training.targets, shuffle(order, shuffleRandom), config.batchSize);
@@ -168,7 +172,7 @@ export async function trainModel(
       options.signal?.throwIfAborted();
     }
     // Keras's EarlyStopping leaves the last weights; the best ones are what early stopping is for.
-    const weights = best.weights ?? trainer.weights();
+    weights = best.weights ?? trainer.weights();
     if (!allFinite(weights)) throw divergedError("weights", history.length, config.learningRate);
     assignWeights(model, shapes, weights);
   } finally {
@@ -179,7 +183,24 @@ export async function trainModel(
   logger.info(
     `trained ${epochs} epoch(s) on ${engine}${stoppedEarly ? `, stopped early; best epoch ${bestEpoch}` : ""}`,
   );
-  return { model, preprocessor, config, inputDim, history, backend, epochs, stoppedEarly, bestEpoch };
+  const network: Network = {
+    shapes,
+    activation: config.activation,
+    output: classes > 0 ? "softmax" : "linear",
+    weights,
+  };
+  return {
+    network,
+    model,
+    preprocessor,
+    config,
+    inputDim,
+    history,
+    backend,
+    epochs,
+    stoppedEarly,
+    bestEpoch,
+  };
 }
 
 function epochDetail(loss: number, valLoss: number | null): string {

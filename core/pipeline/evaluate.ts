@@ -6,13 +6,7 @@ import { UserError } from "../errors.js";
 import { compareModels } from "../gate/index.js";
 import { confusionMatrix, metricsFor, perClass } from "../metrics/index.js";
 import type { ClassificationData, RegressionData } from "../metrics/schema.js";
-import {
-  type BackendOptions,
-  type LoadedModel,
-  loadModel,
-  predictEncoded,
-  transform,
-} from "../model/index.js";
+import { type BackendOptions, encodeTarget, loadPredictor, type Predictor } from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { type Report, renderHtml, renderMarkdown } from "../report/index.js";
 import type { Baseline } from "../report/schema.js";
@@ -49,9 +43,10 @@ export async function evaluateProject(
 ): Promise<EvaluateProjectResult> {
   const started = new Date();
   const { config } = loaded;
-  const challenger = await loadModel(options.modelDir, { logger: options.logger, ...options.backend });
+  // Any kind of model (modelgate-built, ONNX, tfjs) through the one format layer.
+  const challenger = await loadPredictor(options.modelDir, { logger: options.logger, ...options.backend });
   const champion = options.championDir
-    ? await loadModel(options.championDir, { logger: options.logger, ...options.backend })
+    ? await loadPredictor(options.championDir, { logger: options.logger, ...options.backend })
     : undefined;
   const { table, info } = options.data
     ? await (async () => {
@@ -74,8 +69,10 @@ export async function evaluateProject(
   }
   options.logger.info(`evaluating on ${info.test.rows} rows${champion ? " against the champion" : ""}`);
   const shown = (dir: string) => path.relative(options.cwd, dir) || ".";
-  const scored = score(challenger, table, shown(options.modelDir));
-  const championScored = champion ? score(champion, table, shown(options.championDir!)) : undefined;
+  const scored = await score(challenger, table, shown(options.modelDir));
+  const championScored = champion ? await score(champion, table, shown(options.championDir!)) : undefined;
+  challenger.dispose();
+  champion?.dispose();
   const comparison = compareModels(task, scored as never, championScored as never, config.gates, {
     significance: config.significance,
     onInconclusive: config.onInconclusive,
@@ -103,7 +100,7 @@ export async function evaluateProject(
     metrics: comparison.metrics,
     data: { ...(info.train ? { train: info.train } : {}), test: info.test },
     ...(options.git ? { git: options.git } : {}),
-    backend: challenger.manifest.backend,
+    backend: challenger.backend,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
@@ -162,7 +159,7 @@ export async function evaluateProject(
             ...(trainRun.data.git
               ? { commit: trainRun.data.git.commit, dirty: trainRun.data.git.dirty }
               : {}),
-            backend: trainRun.data.backend ?? challenger.manifest.backend,
+            backend: trainRun.data.backend ?? challenger.backend,
             durationMs: trainRun.data.durationMs ?? 0,
             startedAt: trainRun.data.startedAt,
           },
@@ -186,31 +183,37 @@ export async function writeReport(
   return files;
 }
 
-function score(model: LoadedModel, table: ColumnTable, dir: string): ClassificationData | RegressionData {
-  const encoded = transform(model.preprocessor, table);
-  const prediction = predictEncoded(model, encoded.x, encoded.rows);
-  checkFinitePredictions(
-    prediction.task === "classification" ? prediction.probabilities : prediction.values,
-    encoded.rows,
-    table,
-    dir,
-  );
-  if (encoded.y === undefined) {
+async function score(
+  model: Predictor,
+  table: ColumnTable,
+  dir: string,
+): Promise<ClassificationData | RegressionData> {
+  const prep = model.preprocessor;
+  const targetIndex = table.columns.indexOf(prep.target.name);
+  if (targetIndex < 0) {
     throw new UserError(`the evaluation data has no target column '${model.manifest.target}'`, {
       field: "data.target",
     });
   }
+  const y = encodeTarget(prep, table.data[targetIndex] ?? [], table);
+  const prediction = await model.predict(table);
+  checkFinitePredictions(
+    prediction.task === "classification" ? prediction.probabilities : prediction.values,
+    table.data[0]?.length ?? 0,
+    table,
+    dir,
+  );
   if (prediction.task === "classification") {
     return {
-      labels: Int32Array.from(encoded.y),
+      labels: Int32Array.from(y),
       probabilities: prediction.probabilities,
       classes: prediction.classes,
     };
   }
-  const target = model.preprocessor.target;
+  const target = prep.target;
   const scale = target.task === "regression" ? target : { mean: 0, std: 1 };
   return {
-    actual: Float64Array.from(encoded.y, (v) => v * scale.std + scale.mean),
+    actual: Float64Array.from(y, (v) => v * scale.std + scale.mean),
     predicted: prediction.values,
   };
 }
@@ -250,7 +253,7 @@ function trainPart(run: RunRecord | undefined, info: DataPartInfo | undefined) {
   return train ? { train: part(train) } : {};
 }
 
-function changes(run: RunRecord | undefined, champion: LoadedModel | undefined): string[] {
+function changes(run: RunRecord | undefined, champion: Predictor | undefined): string[] {
   const championRun = RunRecord.safeParse(champion?.manifest.run);
   if (!run || !championRun.success) return [];
   const out: string[] = [];

@@ -4,6 +4,36 @@ import type { ModelVersion } from "../registry/index.js";
 import { escapeMarkdown, formatNumber, type Report } from "../report/index.js";
 import { RunRecord } from "../tracking/schema.js";
 
+const KIND_NAMES: Record<ModelManifest["kind"], string> = {
+  "modelgate-mlp": "modelgate-mlp (a multilayer perceptron trained by modelgate)",
+  onnx: "onnx (an imported ONNX graph)",
+  "tfjs-layers": "tfjs-layers (an imported TensorFlow.js LayersModel)",
+  "tfjs-graph": "tfjs-graph (an imported TensorFlow.js GraphModel)",
+};
+
+/** The card names the model's kind; an imported model's signature and lineage replace the training details. */
+function modelDetails(manifest: ModelManifest, run: RunRecord | undefined): string[] {
+  const e = (text: string) => escapeMarkdown(text);
+  const kind = `- Kind: ${KIND_NAMES[manifest.kind]}`;
+  if (manifest.kind === "modelgate-mlp") {
+    const c = manifest.config;
+    return [
+      kind,
+      `- Architecture: multilayer perceptron, hidden layers [${c.hidden.join(", ")}], ${c.activation}, dropout ${c.dropout}, ${c.optimizer} at ${c.learningRate}`,
+      `- Trained with TensorFlow.js on the \`${e(manifest.backend)}\` backend${run ? ` in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s, ${run.history.length} epochs` : ""}`,
+    ];
+  }
+  const { signature, lineage } = manifest;
+  const inputs = signature.inputs.map(
+    (i) => `\`${e(i.name)}\` (${i.layout}, ${i.dtype}: ${i.columns.map(e).join(", ")})`,
+  );
+  return [
+    kind,
+    `- Inputs: ${inputs.join("; ")}; output \`${e(signature.output)}\``,
+    `- Imported from \`${e(lineage.source)}\` on ${e(lineage.importedAt)}${lineage.importedBy ? ` by ${e(lineage.importedBy)}` : ""}${lineage.commit ? ` at commit \`${e(lineage.commit.slice(0, 12))}\`` : ""}; scored with \`${e(manifest.backend)}\``,
+  ];
+}
+
 /** A model card (Mitchell et al. 2019's sections, trimmed to what modelgate knows for certain). */
 export function renderModelCard(input: {
   name: string;
@@ -21,13 +51,12 @@ export function renderModelCard(input: {
     "## Model details",
     "",
     `- Task: ${manifest.task}, predicting \`${e(manifest.target)}\`${manifest.classes ? ` (classes: ${manifest.classes.map(e).join(", ")})` : ""}`,
-    `- Architecture: multilayer perceptron, hidden layers [${manifest.config.hidden.join(", ")}], ${manifest.config.activation}, dropout ${manifest.config.dropout}, ${manifest.config.optimizer} at ${manifest.config.learningRate}`,
-    `- Trained with TensorFlow.js on the \`${e(manifest.backend)}\` backend${run.success ? ` in ${((run.data.durationMs ?? 0) / 1000).toFixed(1)} s, ${run.data.history.length} epochs` : ""}`,
+    ...modelDetails(manifest, run.success ? run.data : undefined),
     ...(input.release ? [`- Release: ${e(input.release)}`] : []),
     "",
     "## Intended use",
     "",
-    `Scoring rows with the ${manifest.features.length} input features below, drawn from the same population as the training data. Raw values go in; the preprocessing saved with the model is applied (standardisation, imputation, one-hot encoding).`,
+    `Scoring rows with the ${manifest.features.length} input features below, drawn from the same population as the training data. Raw values go in; ${manifest.kind === "modelgate-mlp" || manifest.signature.inputs.some((i) => i.layout === "encoded") ? "the preprocessing saved with the model is applied (standardisation, imputation, one-hot encoding)" : "the model's own graph does any preprocessing"}.`,
     "",
     markdownTable([["Feature", "Kind"], ...manifest.features.map((f) => [e(f.name), f.kind])]),
     "",

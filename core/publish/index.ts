@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import { loadModel } from "../model/index.js";
+import { loadPredictor } from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { collectModelFiles } from "../registry/files.js";
 import {
@@ -60,7 +60,8 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
   const alias = options.alias ?? "champion";
   // The release is looked up first: a wrong tag should fail before anything is written.
   const release = await getRelease(client, owner, repo, options.tag, options.createAt, logger);
-  const loaded = await loadModel(options.modelDir, { logger });
+  // Any kind loads through the format layer: a folder that cannot load is never published.
+  const loaded = await loadPredictor(options.modelDir, { logger });
   const files = await collectModelFiles(options.modelDir);
   const contents = await Promise.all(
     files.map(async (f) => ({ name: f.path, data: await readFile(f.absolute) })),
@@ -105,7 +106,7 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
     report: options.report,
     release: options.tag,
   });
-  loaded.model.dispose();
+  loaded.dispose();
   const assets = [
     { name: `${name}-model.tar.gz`, data: tarGz(contents), type: "application/gzip" },
     { name: `${name}-model-card.md`, data: Buffer.from(card), type: "text/markdown" },

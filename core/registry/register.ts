@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { type LoadedModel, loadModel, MANIFEST_JSON } from "../model/index.js";
+import { type LoadedModel, loadModel, loadPredictor, MANIFEST_JSON, type Predictor } from "../model/index.js";
 import { type Logger, silentLogger } from "../ports.js";
 import { lineageFromModelDir } from "./lineage.js";
 import type { ModelVersion } from "./schema.js";
@@ -56,40 +56,47 @@ export async function registerModel(options: RegisterModelOptions): Promise<Mode
   });
 }
 
-/** Loads the folder as serving would, and compares what it is with what the project expects. */
+/** Loads the folder as serving would (any kind), and compares what it is with what the project expects. */
 export async function checkModelFolder(dir: string, project: ProjectExpectation): Promise<void> {
-  let loaded: LoadedModel;
+  let predictor: Predictor;
   try {
-    loaded = await loadModel(dir);
+    predictor = await loadPredictor(dir);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     throw new UserError(
-      `not a model folder (${error.message}); register a folder written by 'modelgate train'`,
+      `not a model folder (${error.message}); register a folder written by 'modelgate train' or 'modelgate import'`,
       error.location.file ? { file: error.location.file } : { file: dir },
     );
   }
+  const { manifest, kind } = predictor;
+  predictor.dispose();
+  const trainedFor = (manifest.run as { name?: unknown } | undefined)?.name;
+  if (typeof trainedFor === "string" && trainedFor !== project.name) {
+    throw new UserError(
+      `this model was trained by project "${trainedFor}" (its run record), not "${project.name}"; ` +
+        "register it from its own project, or pass --name to register it under that name",
+      { file: `${dir}/${MANIFEST_JSON}`, field: "run.name" },
+    );
+  }
+  if (project.target !== undefined && manifest.target !== project.target) {
+    throw new UserError(
+      `this model predicts "${manifest.target}", the project's data.target is "${project.target}"`,
+      { file: `${dir}/${MANIFEST_JSON}`, field: "target" },
+    );
+  }
+  if (project.task !== undefined && manifest.task !== project.task) {
+    throw new UserError(`this is a ${manifest.task} model, the project's model.task is ${project.task}`, {
+      file: `${dir}/${MANIFEST_JSON}`,
+      field: "task",
+    });
+  }
+  // An imported model was scored on the project's rows when it was imported (core/pipeline/import.ts).
+  if (kind === "modelgate-mlp") await checkFiniteWeights(dir);
+}
+
+async function checkFiniteWeights(dir: string): Promise<void> {
+  const loaded: LoadedModel = await loadModel(dir);
   try {
-    const { manifest } = loaded;
-    const trainedFor = (manifest.run as { name?: unknown } | undefined)?.name;
-    if (typeof trainedFor === "string" && trainedFor !== project.name) {
-      throw new UserError(
-        `this model was trained by project "${trainedFor}" (its run record), not "${project.name}"; ` +
-          "register it from its own project, or pass --name to register it under that name",
-        { file: `${dir}/${MANIFEST_JSON}`, field: "run.name" },
-      );
-    }
-    if (project.target !== undefined && manifest.target !== project.target) {
-      throw new UserError(
-        `this model predicts "${manifest.target}", the project's data.target is "${project.target}"`,
-        { file: `${dir}/${MANIFEST_JSON}`, field: "target" },
-      );
-    }
-    if (project.task !== undefined && manifest.task !== project.task) {
-      throw new UserError(`this is a ${manifest.task} model, the project's model.task is ${project.task}`, {
-        file: `${dir}/${MANIFEST_JSON}`,
-        field: "task",
-      });
-    }
     const names = loaded.model.weights.map((w) => w.name);
     for (const [index, weight] of loaded.model.getWeights().entries()) {
       const values = weight.dataSync();

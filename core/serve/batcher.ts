@@ -1,4 +1,4 @@
-import { type Prediction, type Predictor, predictEncoded } from "../model/index.js";
+import { type NetworkPredictor, type Prediction, predictEncoded } from "../model/index.js";
 import { slicePrediction } from "./rows.js";
 
 export interface BatcherOptions {
@@ -29,7 +29,7 @@ interface Job {
  * A tfjs call costs ~0.13 ms for one row and ~0.2 ms for 32 (wasm), so sharing calls is most of the
  * throughput under concurrency; encoding stays per request, so one bad request never fails another.
  */
-export function createBatcher(predictor: Predictor, options: BatcherOptions): Batcher {
+export function createBatcher(predictor: NetworkPredictor, options: BatcherOptions): Batcher {
   let queue: Job[] = [];
   let queuedRows = 0;
   let scheduled = false;

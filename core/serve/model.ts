@@ -1,6 +1,9 @@
-import { type BackendChoice, type LoadedModel, loadModel } from "../model/index.js";
+import { type BackendChoice, loadPredictor, type Prediction, type Predictor } from "../model/index.js";
 import type { Logger } from "../ports.js";
-import { type Batcher, createBatcher } from "./batcher.js";
+import { type Batcher, type BatcherOptions, createBatcher } from "./batcher.js";
+import { checkFiniteInputs } from "./finite.js";
+import { createRowBatcher } from "./row-batcher.js";
+import { encodeRows, type FieldOf, type Row } from "./rows.js";
 
 /** Where the model comes from: a folder, or a function that resolves a registry alias to one. */
 export type ModelLoader = () => Promise<{ dir: string; version: string }>;
@@ -9,8 +12,14 @@ export type ModelLoader = () => Promise<{ dir: string; version: string }>;
 export interface Served {
   version: string;
   dir: string;
-  loaded: LoadedModel;
-  batcher: Batcher;
+  /** Any kind of model, through the format layer. */
+  loaded: Predictor;
+  /** Micro-batching, for models that take modelgate's encoded rows whole (modelgate-mlp). */
+  batcher: Batcher | undefined;
+  /** Scores request rows with this version; a UserError names the request's field. */
+  predict(rows: Row[], fieldOf: FieldOf): Promise<Prediction>;
+  /** Runs what is queued, waits for what is running, then frees the model. */
+  release(): Promise<void>;
   /** Predictions per class index (one slot for regression), for /metrics. */
   predicted: number[];
 }
@@ -45,9 +54,8 @@ export async function createHolder(options: HolderOptions): Promise<ModelHolder>
     const next = await load(options, target);
     const previous = current;
     current = next;
-    // Requests encoded for the old version are still queued on its batcher: run them before freeing it.
-    previous.batcher.flush();
-    previous.loaded.model.dispose();
+    // Requests for the old version still queued or running finish on it before it is freed.
+    void previous.release();
     options.logger.info(`serving model version ${next.version} (was ${previous.version})`);
     return true;
   };
@@ -59,29 +67,69 @@ export async function createHolder(options: HolderOptions): Promise<ModelHolder>
       return pending;
     },
     close() {
-      current.batcher.flush();
-      current.loaded.model.dispose();
+      void current.release();
     },
   };
 }
 
 async function load(options: HolderOptions, target: { dir: string; version: string }): Promise<Served> {
-  const loaded = await loadModel(target.dir, {
+  const loaded = await loadPredictor(target.dir, {
     logger: options.logger,
     ...(options.backend ? { backend: options.backend } : {}),
     ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}),
   });
   const target_ = loaded.preprocessor.target;
+  const batchOptions = {
+    windowMs: options.batchWindowMs,
+    maxBatch: options.maxBatch,
+    onCall: options.onCall,
+  };
+  const batcher = loaded.network ? createBatcher(loaded.network, batchOptions) : undefined;
   return {
     version: target.version,
     dir: target.dir,
     loaded,
-    batcher: createBatcher(loaded, {
-      windowMs: options.batchWindowMs,
-      maxBatch: options.maxBatch,
-      onCall: options.onCall,
-    }),
+    batcher,
+    ...(batcher ? encodedServing(loaded, batcher) : rowServing(loaded, batchOptions)),
     predicted: new Array(target_.task === "classification" ? target_.classes.length : 1).fill(0),
+  };
+}
+
+/** modelgate-built models: rows encoded per request, then micro-batched into one kernel call (synchronous). */
+function encodedServing(loaded: Predictor, batcher: Batcher): Pick<Served, "predict" | "release"> {
+  return {
+    predict: (rows, fieldOf) => {
+      const x = encodeRows(loaded.preprocessor, rows, fieldOf);
+      // A value that overflows once scaled is refused (422) before the model runs.
+      checkFiniteInputs(loaded.preprocessor, x, rows, fieldOf);
+      return batcher.predict(x, rows.length);
+    },
+    async release() {
+      batcher.flush();
+      loaded.dispose();
+    },
+  };
+}
+
+/** Imported models (ONNX, tfjs) take raw rows and score asynchronously: freed only once idle. */
+function rowServing(loaded: Predictor, options: BatcherOptions): Pick<Served, "predict" | "release"> {
+  const batcher = createRowBatcher(loaded, options);
+  const running = new Set<Promise<unknown>>();
+  return {
+    predict(rows, fieldOf) {
+      const call = batcher.predict(rows, fieldOf);
+      running.add(call);
+      call.then(
+        () => running.delete(call),
+        () => running.delete(call),
+      );
+      return call;
+    },
+    async release() {
+      batcher.flush();
+      await Promise.allSettled([...running]);
+      loaded.dispose();
+    },
   };
 }
 

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { argmax, type Prediction } from "../model/index.js";
 import { csvRows } from "./csv.js";
-import { checkFiniteInputs, checkFinitePrediction } from "./finite.js";
+import { checkFinitePrediction } from "./finite.js";
 import { HttpError, readBody } from "./http.js";
 import type { PredictionLog } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import { mlflowRows } from "./mlflow.js";
 import type { ModelHolder, Served } from "./model.js";
-import { encodeRows, type FieldOf, type Row } from "./rows.js";
+import type { FieldOf, Row } from "./rows.js";
 import { v1Metadata, v1Response, v1Rows, v1Status } from "./v1.js";
 import { v2Metadata, v2Response, v2Rows } from "./v2.js";
 
@@ -68,9 +68,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
   /** Encode with the model the request was parsed against, batch, count, log. */
   const predict = async (ctx: RouteContext, model: Served, rows: Row[], fieldOf: FieldOf) => {
     const prep = model.loaded.preprocessor;
-    const x = encodeRows(prep, rows, fieldOf);
-    checkFiniteInputs(prep, x, rows, fieldOf);
-    const prediction = await model.batcher.predict(x, rows.length);
+    const prediction = await model.predict(rows, fieldOf);
     checkFinitePrediction(prediction, fieldOf);
     count(model, prediction);
     deps.log?.append({

@@ -3,6 +3,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { DRIFT_OPTIONS } from "../../core/drift/request.js";
 import { repoRoot } from "../helpers/action.js";
 
 /**
@@ -45,6 +46,9 @@ async function inputsRead(entry: string): Promise<Set<string>> {
   for (const file of await sourcesOf(entry)) {
     const text = readFileSync(path.join(repoRoot, file), "utf8");
     for (const match of text.matchAll(READ)) names.add(match[1] as string);
+    // The drift request's options are read in a loop over core's list (actions/drift/inputs.ts).
+    if (text.includes("core.getInput(option)"))
+      for (const name of Object.keys(DRIFT_OPTIONS)) names.add(name);
   }
   return names;
 }

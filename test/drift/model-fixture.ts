@@ -13,7 +13,8 @@ export async function modelFolder(dir?: string): Promise<string> {
   const model = path.join(root, "model");
   await mkdir(model, { recursive: true });
   const manifest: ModelManifest = {
-    format: 1,
+    format: 2,
+    kind: "modelgate-mlp",
     task: "classification",
     target: "churned",
     features: [
