@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { RetrainParams, zodProblem } from "../../bot/commands.js";
 import type { ModelConfig } from "../../core/config/schema.js";
 import { UserError } from "../../core/errors.js";
+import type { TrainedModel } from "../../core/model/index.js";
 import { trainProject } from "../../core/pipeline/train.js";
 import { projectContext } from "../project.js";
 import { actionsLogger, input, optionalString } from "../runtime.js";
@@ -10,12 +11,15 @@ import { actionsLogger, input, optionalString } from "../runtime.js";
 export async function trainAction(): Promise<number> {
   const { cwd, loaded, store, git } = await projectContext();
   const out = input("out", optionalString);
-  const params = parseParams(input("params", optionalString));
+  const text = input("params", optionalString);
+  // A model.command project takes its declared model.params (trainProject checks them); others, model: keys.
+  const command = loaded.config.model.command !== undefined;
   const result = await trainProject(loaded, {
     cwd,
     out: out ? path.resolve(cwd, out) : undefined,
     logger: actionsLogger,
-    params,
+    ...(command ? { commandParams: parseJsonObject(text) } : { params: parseParams(text) }),
+    env: process.env,
     store,
     git,
   });
@@ -25,12 +29,34 @@ export async function trainAction(): Promise<number> {
   await core.summary
     .addHeading(`modelgate: trained ${loaded.config.name}`, 3)
     .addRaw(
-      `${result.trained.epochs} epochs on ${result.trained.backend}${result.trained.stoppedEarly ? ` (stopped early; best epoch ${result.trained.bestEpoch})` : ""}, ` +
+      `${trainedBy(result.trained, result.run.command)}, ` +
         `${result.run.data.train?.rows ?? "?"} training rows, run \`${result.run.id}\`.`,
       true,
     )
     .write();
   return 0;
+}
+
+function trainedBy(trained: TrainedModel | undefined, command: string[] | undefined): string {
+  if (!trained) return `trained by \`${(command ?? []).join(" ").replace(/`/g, "")}\``;
+  const early = trained.stoppedEarly ? ` (stopped early; best epoch ${trained.bestEpoch})` : "";
+  return `${trained.epochs} epochs on ${trained.backend}${early}`;
+}
+
+function parseJsonObject(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new UserError(`expected a JSON object of model.params values, found '${text.slice(0, 80)}'`, {
+      field: "with.params",
+    });
+  }
+  return json as Record<string, unknown>;
 }
 
 /**

@@ -25,6 +25,7 @@ export const commands = new Map<string, CommandEntry | Command>(
     entry("runs", async () => (await import("./runs.js")).runsCommand),
     entry("registry", async () => (await import("./registry.js")).registryCommand),
     entry("serve", async () => (await import("./serve.js")).serveCommand),
+    entry("export", async () => (await import("./export.js")).exportCommand),
     entry("tune", async () => (await import("./tune.js")).tuneCommand),
     entry("run", async () => (await import("./run.js")).runCommand),
     entry("bot", async () => (await import("./bot.js")).botCommand),

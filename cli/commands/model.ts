@@ -8,7 +8,7 @@ import { parseReportText, renderHtml, renderMarkdown } from "../../core/report/i
 import { gitInfo } from "../../core/tracking/git.js";
 import { RunStore } from "../../core/tracking/index.js";
 import { printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
-import type { Command, Context } from "../context.js";
+import type { Command, Context, Flags } from "../context.js";
 import { interruptible } from "../interrupt.js";
 import { championFor } from "./champion.js";
 
@@ -19,23 +19,27 @@ export function storeRoot(loaded: LoadedConfig): string {
 export const trainCommand: Command = {
   name: "train",
   summary: "train the project's model; DIR gets model.json, weights.bin and modelgate.json",
-  usage: "train [--out DIR [--force]]",
+  usage: "train [--out DIR [--force]] [--param NAME=VALUE ...]",
   details: [
     "Default DIR: .modelgate/artifacts/<run id>/model. Every training is tracked (see 'modelgate runs').",
     "The model is written beside DIR as .DIR.partial-<id> and renamed into place when complete, so a",
     "failed or interrupted training (Ctrl-C: exit 130, SIGTERM: 143) leaves no model folder.",
     "A non-empty DIR is refused unless --force (the old folder is replaced only once the new one is complete).",
+    "With model.command in the config, your program trains; --param sets one of its declared model.params.",
   ],
-  flags: { out: { type: "string" }, force: { type: "boolean" } },
+  flags: { out: { type: "string" }, force: { type: "boolean" }, param: { type: "string", multiple: true } },
   async run(_positionals, flags, ctx) {
     const loaded = (await projectConfig(ctx, true))!;
     const out = stringFlag(flags, "out");
+    const params = paramFlags(flags);
     return interruptible(ctx, async (signal) => {
       const result = await trainProject(loaded, {
         cwd: ctx.io.cwd,
         out: out ? path.resolve(ctx.io.cwd, out) : undefined,
         force: flags.force === true,
         signal,
+        ...(params ? { commandParams: params } : {}),
+        env: ctx.io.env,
         logger: ctx.logger,
         store: new RunStore(storeRoot(loaded)),
         git: await gitInfo(loaded.root),
@@ -46,6 +50,19 @@ export const trainCommand: Command = {
     });
   },
 };
+
+/** --param NAME=VALUE, repeated: values for model.params, checked against the declarations in core. */
+function paramFlags(flags: Flags): Record<string, string> | undefined {
+  const given = flags.param;
+  if (!Array.isArray(given) || given.length === 0) return undefined;
+  return Object.fromEntries(
+    given.map((pair) => {
+      const at = pair.indexOf("=");
+      if (at < 1) throw new UserError(`expected NAME=VALUE, found '${pair}'`, { field: "--param" });
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
 
 export const evaluateCommand: Command = {
   name: "evaluate",

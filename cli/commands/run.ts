@@ -45,7 +45,14 @@ export const runCommand: Command = {
 async function trainAndGate(ctx: Context, loaded: LoadedConfig, signal: AbortSignal): Promise<number> {
   const store = new RunStore(storeRoot(loaded));
   const git = await gitInfo(loaded.root);
-  const trained = await trainProject(loaded, { cwd: ctx.io.cwd, logger: ctx.logger, store, git, signal });
+  const trained = await trainProject(loaded, {
+    cwd: ctx.io.cwd,
+    logger: ctx.logger,
+    store,
+    git,
+    signal,
+    env: ctx.io.env,
+  });
   const champion = await championFor(ctx, loaded, undefined);
   const { report } = await ctx.logger.group("evaluate", () =>
     evaluateProject(loaded, {

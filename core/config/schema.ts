@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Command, ParamSpecs } from "../command/schema.js";
 import { DEFAULT_MISSING } from "../data/cells.js";
 
 /** Names a column; empty names are never valid. */
@@ -105,6 +106,18 @@ export const ModelConfig = z.strictObject({
   signature: SignatureConfig.optional().describe(
     "an imported model's inputs, output and classes (modelgate import)",
   ),
+  command: Command.optional().describe(
+    "your own training program as an argv (no shell), e.g. [python3, train.py, --data, {train}, --out, {out}]; placeholders {train} {test} {out} {target} {params} {param.NAME} fill whole arguments",
+  ),
+  params: ParamSpecs.optional().describe(
+    "the params model.command takes, each typed and bounded: { type: number|integer, default, min, max } | { type: boolean, default } | { type: string, values, default }",
+  ),
+  timeout: z
+    .number()
+    .positive()
+    .max(86_400)
+    .optional()
+    .describe("seconds model.command may run before it is stopped; default 3600"),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

@@ -1,14 +1,24 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { type CommandTrainOptions, trainWithCommand } from "../command/index.js";
 import type { LoadedConfig } from "../config/index.js";
 import type { ColumnTable } from "../data/split.js";
 import type { Batch } from "../data/types.js";
-import { type BackendOptions, saveModel, type TrainedModel, trainModel } from "../model/index.js";
+import { UserError } from "../errors.js";
+import {
+  type BackendOptions,
+  MANIFEST_JSON,
+  ModelManifest,
+  saveModel,
+  type TrainedModel,
+  trainModel,
+} from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { ProfileBuilder } from "../profile/index.js";
 import { RunStore } from "../tracking/index.js";
 import type { RunRecord } from "../tracking/schema.js";
 import { loadProjectData } from "./dataset.js";
+import { importModel } from "./import.js";
 import { openModelFolder } from "./model-folder.js";
 
 /** The training rows' profile, saved beside the model so drift checks need no training data. */
@@ -30,25 +40,53 @@ export interface TrainProjectOptions {
   params?: Partial<LoadedConfig["config"]["model"]>;
   kind?: RunRecord["kind"];
   parent?: string;
+  /** model.command projects: values for the declared model.params (checked, typed, bounded). */
+  commandParams?: Record<string, unknown>;
+  /** model.command projects: the environment the program inherits, from the door. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface TrainProjectResult {
   dir: string;
   run: RunRecord;
-  trained: TrainedModel;
+  /** Absent when the project's own program (model.command) trained the model. */
+  trained?: TrainedModel;
 }
 
 export async function trainProject(
   loaded: LoadedConfig,
   options: TrainProjectOptions,
 ): Promise<TrainProjectResult> {
+  const { config } = loaded;
+  if (config.model.command) {
+    const { dir, run, train } = await trainWithCommand(loaded, {
+      ...commandOptions(options),
+      importModel: async (source, out) => {
+        await importModel(loaded, {
+          cwd: options.cwd,
+          source,
+          out,
+          logger: options.logger,
+          git: options.git,
+        });
+      },
+    });
+    await recordRun(dir, run);
+    await writeFile(path.join(dir, REFERENCE_PROFILE), `${JSON.stringify(profileTable(train))}\n`);
+    return { dir, run };
+  }
+  if (Object.keys(options.commandParams ?? {}).length > 0) {
+    throw new UserError("params are for a model.command project; this config has no model.command", {
+      field: "params",
+    });
+  }
   const started = new Date();
-  const model = { ...loaded.config.model, ...options.params };
+  const model = { ...config.model, ...options.params };
   const id = RunStore.newId(started);
   const dir = options.out ?? path.join(options.store.root, "artifacts", id, "model");
   // Refuse a non-empty --out before reading anything: the user learns in a second, not after training.
   const folder = await openModelFolder(dir, { force: options.force });
-  let result: TrainProjectResult;
+  let result: TrainProjectResult & { trained: TrainedModel };
   try {
     result = await trainInto(folder.partial, dir, loaded, { ...options, model, id, started });
     options.signal?.throwIfAborted();
@@ -69,7 +107,7 @@ async function trainInto(
   dir: string,
   loaded: LoadedConfig,
   options: TrainProjectOptions & { model: LoadedConfig["config"]["model"]; id: string; started: Date },
-): Promise<TrainProjectResult> {
+): Promise<TrainProjectResult & { trained: TrainedModel }> {
   const { config } = loaded;
   const { model, id, started } = options;
   const data = await options.logger.group("read data", () =>
@@ -130,6 +168,43 @@ async function trainInto(
   await saveModel(partial, trained, run);
   await writeFile(path.join(partial, REFERENCE_PROFILE), `${JSON.stringify(profileTable(data.train))}\n`);
   return { dir, run, trained };
+}
+
+/** The run goes into the imported model's modelgate.json, as a native run's does: the registry's lineage. */
+async function recordRun(dir: string, run: RunRecord): Promise<void> {
+  const file = path.join(dir, MANIFEST_JSON);
+  let manifest: ModelManifest;
+  try {
+    manifest = ModelManifest.parse(JSON.parse(await readFile(file, "utf8")));
+  } catch (error) {
+    throw new UserError(
+      `the imported model's ${MANIFEST_JSON} is not valid: ${error instanceof Error ? error.message.slice(0, 300) : error}`,
+      { file },
+    );
+  }
+  await writeFile(file, `${JSON.stringify({ ...manifest, run }, null, 2)}\n`);
+}
+
+function commandOptions(options: TrainProjectOptions): CommandTrainOptions {
+  const overrides = Object.keys(options.params ?? {});
+  if (overrides.length > 0) {
+    throw new UserError(
+      `model.command trains this project, so model: keys cannot be overridden (${overrides.join(", ")}); set model.params instead`,
+      { field: "params" },
+    );
+  }
+  const { cwd, out, logger, store, git, kind, parent, commandParams, env } = options;
+  return {
+    cwd,
+    logger,
+    store,
+    env: env ?? {},
+    ...(out ? { out } : {}),
+    ...(git ? { git } : {}),
+    ...(kind ? { kind } : {}),
+    ...(parent ? { parent } : {}),
+    ...(commandParams ? { params: commandParams } : {}),
+  };
 }
 
 export function profileTable(table: ColumnTable, missing?: readonly string[]) {

@@ -21,6 +21,10 @@ export const RunRecord = z.object({
   kind: z.enum(["train", "evaluate", "trial"]),
   status: z.enum(["running", "finished", "failed"]),
   params: z.record(z.string(), z.unknown()),
+  command: z
+    .array(z.string())
+    .optional()
+    .describe("the training program's argv, placeholders filled (model.command)"),
   history: z.array(EpochRecord).default([]),
   metrics: z.record(z.string(), z.number()).default({}),
   data: z.object({ train: Fingerprint.optional(), test: Fingerprint.optional() }).default({}),

@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { run } from "../../cli/main.js";
 
 export interface CliRun {
@@ -31,4 +33,16 @@ export async function project(files: Record<string, string | Buffer>): Promise<s
     await writeFile(file, content);
   }
   return dir;
+}
+
+/** `modelgate ...` as a user runs it: the bundled CLI (bin/modelgate.js, needs dist/) in a child process. */
+export async function cliProcess(args: string[], cwd: string): Promise<CliRun> {
+  const bin = path.resolve(import.meta.dirname, "../../bin/modelgate.js");
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
 }
