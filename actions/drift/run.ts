@@ -7,6 +7,7 @@ import { renderDriftMarkdown } from "../../core/drift/index.js";
 import { runDriftRequest } from "../../core/drift/request.js";
 import { UserError } from "../../core/errors.js";
 import { isAlert, monitorDrift, type Retrained } from "../../core/monitor/index.js";
+import { workspacePath } from "../project.js";
 import { actionsLogger, failUnless, workspace } from "../runtime.js";
 import { driftInputs, repository } from "./inputs.js";
 import { retrainFiles } from "./retrain.js";
@@ -14,10 +15,12 @@ import { retrainFiles } from "./retrain.js";
 export async function driftAction(): Promise<number> {
   const cwd = workspace();
   const inputs = driftInputs();
-  const loaded = await loadConfig(inputs.config, cwd).catch((error: unknown) => {
-    if (inputs.drift.reference || inputs.drift.model) return undefined;
-    throw error;
-  });
+  const loaded = await loadConfig(await workspacePath("config", inputs.config, cwd), cwd).catch(
+    (error: unknown) => {
+      if (inputs.drift.reference || inputs.drift.model) return undefined;
+      throw error;
+    },
+  );
   const result = await runDriftRequest(inputs.drift, {
     cwd,
     logger: actionsLogger,

@@ -5,6 +5,7 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { evaluateProject, writeReport } from "../../core/pipeline/evaluate.js";
 import { renderMarkdown } from "../../core/report/index.js";
+import { withBaseGates } from "../base-gates.js";
 import { projectContext } from "../project.js";
 import { actionBaseline } from "../registry.js";
 import { actionsLogger, failUnless, input, optionalString } from "../runtime.js";
@@ -18,9 +19,17 @@ const Bool = z
   .transform((v) => v !== "false");
 
 export async function evaluateAction(): Promise<number> {
-  const { cwd, loaded, store, git } = await projectContext();
+  const context = await projectContext();
+  const { cwd, store, git } = context;
   const model = input("model", z.string({ message: "required: the folder the train step wrote" }).min(1));
   const pullRequest = await dispatchedPullRequest(process.env, git?.commit);
+  // Gates, significance and registry come from the base commit's config, never from the one under test.
+  const { loaded, note } = await withBaseGates(context.loaded, {
+    cwd,
+    token: input("github-token", optionalString) ?? process.env.GITHUB_TOKEN,
+    env: process.env,
+    logger: actionsLogger,
+  });
   const champion = await actionBaseline(loaded, cwd);
   const { report } = await evaluateProject(loaded, {
     cwd,
@@ -38,6 +47,7 @@ export async function evaluateAction(): Promise<number> {
   const dir = path.join(process.env.RUNNER_TEMP ?? cwd, REPORT_ARTIFACT);
   await mkdir(dir, { recursive: true });
   const files = await writeReport(path.join(dir, "report.json"), report);
+  if (note) core.summary.addRaw(`> **${note}**\n\n`);
   await core.summary.addRaw(renderMarkdown(report, { maxChars: 60_000 })).write();
 
   if (input("upload", Bool)) {

@@ -1,18 +1,29 @@
+import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
 import { TuneArgs, zodProblem } from "../../bot/commands.js";
 import { UserError } from "../../core/errors.js";
-import { parseShard, renderSweepMarkdown, runSweep, writeShard } from "../../core/tune/index.js";
+import {
+  mergeShards,
+  parseShard,
+  readShards,
+  renderSweepMarkdown,
+  runSweep,
+  type TuneResult,
+  writeShard,
+} from "../../core/tune/index.js";
 import { projectContext } from "../project.js";
-import { actionsLogger, input, optionalString } from "../runtime.js";
+import { actionsLogger, input, optionalString, workspace } from "../runtime.js";
 
 /**
  * One shard of a hyperparameter search (`tune:` in modelgate.yml). `trials` (what `/modelgate tune
  * trials=N` sends) replaces the config's count, read with the bot's own schema and bounds.
  */
 export async function tuneAction(): Promise<number> {
+  const merge = input("merge", optionalString);
+  if (merge !== undefined) return mergeAction(merge);
   const { cwd, loaded } = await projectContext();
   const trials = parseTrials(input("trials", optionalString));
   const tune = loaded.config.tune;
@@ -45,6 +56,30 @@ export async function tuneAction(): Promise<number> {
     actionsLogger.info("this shard has no trials: there are fewer trials than shards");
     return 0;
   }
+  if (!result.best) {
+    core.setFailed("no trial succeeded: see the errors in the table");
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * `merge`: joins the shard files in these folders (one a line) into the sweep's result. Reads no config
+ * and needs no checkout, so the merge job runs nothing from the tuned commit.
+ */
+async function mergeAction(folders: string): Promise<number> {
+  const cwd = workspace();
+  const dirs = folders
+    .split("\n")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const result: TuneResult = mergeShards(await readShards(dirs.map((d) => path.resolve(cwd, d))));
+  const file = path.join(process.env.RUNNER_TEMP ?? cwd, "modelgate-sweep.json");
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  core.setOutput("result", file);
+  core.setOutput("trials", String(result.trials.length));
+  core.setOutput("best", JSON.stringify(result.best?.params ?? null));
+  await core.summary.addRaw(renderSweepMarkdown(result), true).write();
   if (!result.best) {
     core.setFailed("no trial succeeded: see the errors in the table");
     return 1;

@@ -6,6 +6,7 @@ import { displayLocation } from "../../core/data/location.js";
 import { renderValidationMarkdown } from "../../core/pipeline/render-validation.js";
 import { type ValidationReport, validateData } from "../../core/pipeline/validate.js";
 import { loadDataSchema } from "../../core/schema/index.js";
+import { configInput, workspacePath } from "../project.js";
 import { actionsLogger, failUnless, input, optionalString, positiveInt, workspace } from "../runtime.js";
 
 /** GitHub shows ten annotations of a kind per step; the job summary lists everything. */
@@ -13,13 +14,18 @@ const ANNOTATIONS_SHOWN = 10;
 
 export async function validateAction(): Promise<number> {
   const cwd = workspace();
-  const configFile = input("config", optionalString) ?? "modelgate.yml";
+  const configFile = await configInput(cwd);
   const dataInput = input("data", optionalString);
   const loaded = dataInput ? undefined : await loadConfig(configFile, cwd);
   const rel = (p: string) => displayLocation(cwd, resolveFrom(loaded!.root, p));
   const data = loaded?.config.data;
   const locations = dataInput ? [dataInput] : [data!.train, ...(data?.test ? [data.test] : [])].map(rel);
-  const schemaInput = input("schema", optionalString) ?? (data?.schema ? rel(data.schema) : undefined);
+  const schemaGiven = input("schema", optionalString);
+  const schemaInput = schemaGiven
+    ? await workspacePath("schema", schemaGiven, cwd)
+    : data?.schema
+      ? rel(data.schema)
+      : undefined;
   const schema = schemaInput ? await loadDataSchema(schemaInput, cwd) : undefined;
   const maxErrors = input("max-errors", positiveInt(20));
 

@@ -177,6 +177,8 @@ async function getRelease(
     target_commitish: createAt,
     name: tag,
     body: "Published by modelgate.",
+    // Created at a promoted commit (a pull request's head): never marked the repository's latest release.
+    make_latest: "false",
   });
   logger.info(`created release ${tag} at ${createAt.slice(0, 12)}`);
   return Release.parse(created.data);

@@ -149,7 +149,7 @@ describe("actions/publish (dist/publish.js against the fake GitHub API)", () => 
 
     expect(run.code, run.stdout).toBe(0);
     expect(release.created).toEqual([
-      expect.objectContaining({ tag_name: "churn-0123456", target_commitish: sha }),
+      expect.objectContaining({ tag_name: "churn-0123456", target_commitish: sha, make_latest: "false" }),
     ]);
     expect([...release.values()].map((a) => a.name).sort()).toEqual([
       "churn-model-card.md",

@@ -133,8 +133,9 @@ describe("lifecycle of examples/churn: pull request, report, promote, publish, s
     expect(Object.keys(files).sort()).toEqual(["report.html", "report.json", "report.md"]);
     const report = JSON.parse(files["report.json"]!);
     expect(report).toMatchObject({ model: "churn", passed: true, run: { commit: ws.head, dirty: false } });
-    // The pull request's own config dropped a gate; its report carries only the one left.
-    expect(report.gates.map((g: { metric: string }) => g.metric)).toEqual(["accuracy"]);
+    // The pull request's own config dropped a gate; evaluate read main's (the base's) and kept both.
+    expect(report.gates.map((g: { metric: string }) => g.metric)).toEqual(["accuracy", "f1_macro"]);
+    expect(evaluate.stdout).toContain(`at the pull request's base (${ws.base.slice(0, 7)})`);
     expect(report.metrics.accuracy).toBeGreaterThanOrEqual(0.7);
   });
 

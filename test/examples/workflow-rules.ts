@@ -115,6 +115,11 @@ function checkoutSha(workflow: Map): Violation[] {
       ? isMap(workflow.on.workflow_dispatch.inputs) && "sha" in workflow.on.workflow_dispatch.inputs
       : false;
   const out: Violation[] = [];
+  const writers = new Set(
+    jobs(workflow)
+      .filter(([, body]) => writes(body))
+      .map(([job]) => job),
+  );
   for (const s of steps(workflow)) {
     if (!usesOf(s.step).startsWith("actions/checkout@")) continue;
     const ref = withOf(s.step).ref;
@@ -129,8 +134,17 @@ function checkoutSha(workflow: Map): Violation[] {
     if (events.includes("pull_request") && !names.includes("github.event.pull_request.head.sha")) {
       out.push({ rule, where, message: "pull requests must check out github.event.pull_request.head.sha" });
     }
-    if (takesSha && !names.includes("inputs.sha")) {
+    // A job holding a write token checks out the trusted commit instead (read-only-pull-request-runs).
+    if (takesSha && !writers.has(s.job) && !names.includes("inputs.sha")) {
       out.push({ rule, where, message: "chat-ops runs must check out inputs.sha" });
+    }
+    const unsafe = withOf(s.step)["allow-unsafe-pr-checkout"];
+    if (unsafe !== undefined && unsafe !== false && unsafe !== "false") {
+      out.push({
+        rule,
+        where: `${at(s)}.with.allow-unsafe-pr-checkout`,
+        message: "never opt in to pwn requests",
+      });
     }
     if (withOf(s.step)["persist-credentials"] !== false) {
       out.push({ rule, where: `${at(s)}.with.persist-credentials`, message: "must be false" });
@@ -172,15 +186,17 @@ function noSecretsOnPullRequests(workflow: Map): Violation[] {
   return out;
 }
 
+/** `OWNER/modelgate/...@v1`: the product these examples document, pinned by scripts/pin-templates.mjs. */
+export const PLACEHOLDER = /^OWNER\/modelgate(\/[\w./-]+)?@v\d+$/;
+
 /**
- * Rule chosen: GitHub's own `actions/*` by major tag; every other third-party action by a full commit SHA.
- * `OWNER/modelgate/...@v1` is the product these examples document; users replace OWNER.
+ * Every action by a full commit SHA (tags move), GitHub's own `actions/*` included; a local action and
+ * the `OWNER/modelgate` placeholder aside.
  */
 export function pinned(uses: string): boolean {
   if (uses.startsWith("./")) return true;
   if (uses.startsWith("docker://")) return /@sha256:[0-9a-f]{64}$/.test(uses);
-  if (/^OWNER\/modelgate(\/[\w./-]+)?@v\d+$/.test(uses)) return true;
-  if (/^actions\/[\w.-]+(\/[\w./-]+)?@v\d+$/.test(uses)) return true;
+  if (PLACEHOLDER.test(uses)) return true;
   return /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/.test(uses);
 }
 
@@ -209,6 +225,165 @@ function noExpressionsInRun(workflow: Map): Violation[] {
     }));
 }
 
+/** A job's `permissions:` map grants some write scope. */
+function writes(body: Map): boolean {
+  return isMap(body.permissions) && Object.values(body.permissions).some((level) => level === "write");
+}
+
+/** The commit a job runs is a pull request's: it checks one out, or the workflow runs on pull requests. */
+function runsPullRequestCode(workflow: Map, job: string): boolean {
+  const events = triggers(workflow);
+  return steps(workflow)
+    .filter((s) => s.job === job && usesOf(s.step).startsWith("actions/checkout@"))
+    .some((s) => {
+      if (events.includes("pull_request") || events.includes("merge_group")) return true;
+      const names = contexts(String(withOf(s.step).ref ?? ""));
+      return names.includes("inputs.sha") || names.includes("github.event.pull_request.head.sha");
+    });
+}
+
+/**
+ * A job that checks out a pull request's commit (its head, a dispatch's `inputs.sha`, or any checkout on
+ * pull_request/merge_group) holds no write token and no secret: the commit's code, config and installed
+ * packages run in it. Work that writes runs in another job, on the trusted commit.
+ */
+function readOnlyPullRequestRuns(workflow: Map): Violation[] {
+  const rule = "read-only-pull-request-runs";
+  const out: Violation[] = [];
+  for (const [job, body] of jobs(workflow)) {
+    if (!runsPullRequestCode(workflow, job)) continue;
+    if (writes(body)) {
+      out.push({
+        rule,
+        where: `jobs.${job}.permissions`,
+        message: "checks out a pull request's commit with a write token",
+      });
+    }
+    if (JSON.stringify(body).includes("secrets.")) {
+      out.push({ rule, where: `jobs.${job}`, message: "checks out a pull request's commit with a secret" });
+    }
+  }
+  if (JSON.stringify([workflow.env ?? null, workflow.defaults ?? null]).includes("secrets.")) {
+    out.push({ rule, where: "env", message: "workflow-level secrets reach jobs that run pull request code" });
+  }
+  return out;
+}
+
+/** Commands that resolve and run a package: from the checkout's node_modules or .npmrc first. */
+const RUNS_PACKAGE = /(^|[\s;&|(`])(npx|bunx|pnpx)\b|\bnpm\s+(exec|x)\b|\b(pnpm|yarn)\s+dlx\b/;
+const INSTALLS = /\bnpm\s+(install|i|ci|add)\b/;
+
+/**
+ * No `npx`/`npm exec`/`dlx`: in a checkout they run what the commit put in node_modules or .npmrc (a
+ * pull request's code, with the job's token). An install is exact-version, into RUNNER_TEMP, scripts off,
+ * registry named.
+ */
+function noNpxInCheckout(workflow: Map): Violation[] {
+  const rule = "no-npx-in-checkout";
+  const out: Violation[] = [];
+  for (const s of steps(workflow)) {
+    if (typeof s.step.run !== "string") continue;
+    const script = s.step.run;
+    if (RUNS_PACKAGE.test(script)) {
+      out.push({
+        rule,
+        where: `${at(s)}.run`,
+        message: "runs a package with npx/exec/dlx: use the modelgate action",
+      });
+    }
+    for (const line of script.split("\n").filter((l) => INSTALLS.test(l))) {
+      const problems = [
+        /--prefix[ =]"?\$(RUNNER_TEMP|\{RUNNER_TEMP\})/.test(line) ? "" : '--prefix "$RUNNER_TEMP/..."',
+        /--ignore-scripts\b/.test(line) ? "" : "--ignore-scripts",
+        /--registry[ =]https:\/\//.test(line) ? "" : "--registry=https://...",
+        /\s[@\w./-]+@\d+\.\d+\.\d+(\s|$)/.test(line) ? "" : "an exact version (name@X.Y.Z)",
+      ].filter(Boolean);
+      if (problems.length)
+        out.push({ rule, where: `${at(s)}.run`, message: `install needs ${problems.join(", ")}` });
+    }
+  }
+  return out;
+}
+
+const isDrift = (uses: string) => /^[\w.-]+\/modelgate\/actions\/drift@/.test(uses);
+const isEvaluate = (uses: string) => /^[\w.-]+\/modelgate\/actions\/evaluate@/.test(uses);
+const isModelgate = (uses: string) => /^[\w.-]+\/modelgate(\/actions\/[\w-]+)?@/.test(uses);
+
+/** The drift action on a pull request's commit only reports: its config must not drive the real issue or a retrain. */
+function driftReportsOnlyOnPullRequests(workflow: Map): Violation[] {
+  const rule = "drift-reports-only-on-pull-requests";
+  const out: Violation[] = [];
+  for (const s of steps(workflow)) {
+    if (!isDrift(usesOf(s.step)) || !runsPullRequestCode(workflow, s.job)) continue;
+    for (const key of ["issue", "retrain"]) {
+      const value = withOf(s.step)[key];
+      if (value !== "false" && value !== false) {
+        out.push({
+          rule,
+          where: `${at(s)}.with.${key}`,
+          message: `must be "false" on a pull request's commit`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The evaluate action reads the gates at the base (events) or dispatched branch; a workflow never names its own ref. */
+function gatesFromTheBase(workflow: Map): Violation[] {
+  const out: Violation[] = [];
+  for (const s of steps(workflow)) {
+    if (!isEvaluate(usesOf(s.step))) continue;
+    for (const key of ["gates-ref", "gates"]) {
+      if (key in withOf(s.step)) {
+        out.push({
+          rule: "gates-from-the-base",
+          where: `${at(s)}.with.${key}`,
+          message: "gates come from the base branch's modelgate.yml",
+        });
+      }
+    }
+    const env = isMap(s.step.env) ? s.step.env : {};
+    for (const key of ["GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_SHA"]) {
+      if (key in env) {
+        out.push({
+          rule: "gates-from-the-base",
+          where: `${at(s)}.env.${key}`,
+          message: "the runner's event names the base",
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** `config` and `schema` of a modelgate step: a plain relative path in the workspace (the action refuses others too). */
+function configInWorkspace(workflow: Map): Violation[] {
+  const out: Violation[] = [];
+  for (const s of steps(workflow)) {
+    if (!isModelgate(usesOf(s.step))) continue;
+    for (const key of ["config", "schema"]) {
+      const value = withOf(s.step)[key];
+      if (value === undefined) continue;
+      const text = String(value);
+      const bad =
+        text.includes("${{") ||
+        /^[a-z][a-z0-9+.-]*:/i.test(text) ||
+        text.startsWith("/") ||
+        text.startsWith("~") ||
+        text.split(/[\\/]/).includes("..");
+      if (bad) {
+        out.push({
+          rule: "config-in-workspace",
+          where: `${at(s)}.with.${key}`,
+          message: `'${text}' is not a plain path in the workspace`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 export const RULES = [
   permissions,
   noPullRequestTarget,
@@ -217,9 +392,54 @@ export const RULES = [
   noSecretsOnPullRequests,
   pinnedActions,
   noExpressionsInRun,
+  readOnlyPullRequestRuns,
+  noNpxInCheckout,
+  driftReportsOnlyOnPullRequests,
+  gatesFromTheBase,
+  configInWorkspace,
 ];
 
 export function checkWorkflow(workflow: unknown): Violation[] {
   if (!isMap(workflow)) return [{ rule: "shape", where: "", message: "a workflow is a map" }];
   return RULES.flatMap((rule) => rule(workflow));
+}
+
+/** action-pins.json: each action repository's verified tag and the commit it names. */
+export type Pins = Record<string, { tag: string; sha: string; inputs?: string[] }>;
+
+/**
+ * The rules that need the text: each SHA pin names its tag in a comment (`# vX.Y.Z`), and that tag and
+ * SHA are the ones recorded in action-pins.json (read from the action repository's own tags).
+ */
+export function checkPins(text: string, pins: Pins): Violation[] {
+  const out: Violation[] = [];
+  text.split("\n").forEach((line, index) => {
+    const match = /^\s*(?:-\s*)?uses:\s*["']?([^\s"'#]+)["']?\s*(?:#\s*(.*))?$/.exec(line);
+    if (!match) return;
+    const uses = match[1]!;
+    const comment = (match[2] ?? "").trim();
+    const where = `line ${index + 1}`;
+    const pin = /^([\w.-]+\/[\w.-]+)(?:\/[\w./-]+)?@([0-9a-f]{40})$/.exec(uses);
+    if (!pin) return;
+    const tag = /^(v\d+\.\d+\.\d+)$/.exec(comment)?.[1];
+    if (!tag) {
+      out.push({
+        rule: "pin-names-its-tag",
+        where,
+        message: `${uses} needs a '# vX.Y.Z' comment naming its tag`,
+      });
+      return;
+    }
+    const known = pins[pin[1]!];
+    if (!known) {
+      out.push({ rule: "pin-matches-tag", where, message: `${pin[1]} is not in action-pins.json` });
+    } else if (known.tag !== tag || known.sha !== pin[2]) {
+      out.push({
+        rule: "pin-matches-tag",
+        where,
+        message: `${pin[1]}@${pin[2]!.slice(0, 12)} # ${tag}: action-pins.json has ${known.sha.slice(0, 12)} # ${known.tag}`,
+      });
+    }
+  });
+  return out;
 }

@@ -9,7 +9,7 @@ import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { repoRoot } from "../helpers/action.js";
-import { checkWorkflow, expr, pinned, type Violation } from "./workflow-rules.js";
+import { checkPins, checkWorkflow, expr, type Pins, pinned, type Violation } from "./workflow-rules.js";
 
 const here = path.join(repoRoot, "test/examples");
 const readSchema = (name: string): SchemaObject =>
@@ -34,6 +34,12 @@ const describeErrors = (errors: ErrorObject[] | null | undefined) =>
   (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
 
 const relative = (file: string) => path.relative(repoRoot, file);
+const PINS: Pins = (() => {
+  const { $comment: _, ...pins } = JSON.parse(
+    readFileSync(path.join(repoRoot, "examples/workflows/action-pins.json"), "utf8"),
+  ) as Pins & { $comment?: unknown };
+  return pins as Pins;
+})();
 const load = (file: string): unknown => parse(readFileSync(file, "utf8"));
 
 // Globbed, so workflows and actions added later are checked too.
@@ -68,6 +74,25 @@ describe("example workflows", () => {
     it("follows the security rules", () => {
       expect(checkWorkflow(load(file))).toEqual([]);
     });
+
+    it("pins each action by the SHA action-pins.json records for the tag its comment names", () => {
+      expect(checkPins(readFileSync(file, "utf8"), PINS)).toEqual([]);
+    });
+
+    it("passes each pinned action only inputs its action.yml at that tag declares (recorded in action-pins.json)", () => {
+      const workflow = load(file) as { jobs: Record<string, { steps?: { uses?: string; with?: object }[] }> };
+      const unknown = Object.values(workflow.jobs).flatMap((job) =>
+        (job.steps ?? []).flatMap((step) => {
+          const pin = PINS[/^([\w.-]+\/[\w.-]+)@/.exec(step.uses ?? "")?.[1] ?? ""];
+          if (!pin) return [];
+          return Object.keys(step.with ?? {})
+            .filter((key) => !pin.inputs?.includes(key))
+            .map((key) => `${step.uses?.split("@")[0]}: ${key}`);
+        }),
+      );
+
+      expect(unknown).toEqual([]);
+    });
   });
 
   it("run the steps in order on pull requests and upload the report from evaluate", () => {
@@ -81,7 +106,7 @@ describe("example workflows", () => {
     // The bot listens for runs of the workflow named "modelgate".
     expect(workflow.name).toBe("modelgate");
     expect(uses).toEqual([
-      "actions/checkout@v5",
+      `actions/checkout@${PINS["actions/checkout"]!.sha}`,
       "OWNER/modelgate/actions/validate@v1",
       "OWNER/modelgate/actions/train@v1",
       "OWNER/modelgate/actions/evaluate@v1",
@@ -105,6 +130,8 @@ describe("example workflows", () => {
   });
 });
 
+const CHECKOUT = "3d3c42e5aac5ba805825da76410c181273ba90b1";
+
 describe("security rules catch what they are for", () => {
   const good = {
     on: { pull_request: {} },
@@ -114,7 +141,7 @@ describe("security rules catch what they are for", () => {
         "runs-on": "ubuntu-latest",
         steps: [
           {
-            uses: "actions/checkout@v5",
+            uses: `actions/checkout@${CHECKOUT}`,
             with: { ref: expr("github.event.pull_request.head.sha"), "persist-credentials": false },
           },
           { run: "npm test", env: { X: expr("github.event.pull_request.title") } },
@@ -151,7 +178,7 @@ describe("security rules catch what they are for", () => {
   it("refuse checking out a branch, and credentials left in .git", () => {
     const violations = edit((w) => {
       w.jobs.test.steps[0] = {
-        uses: "actions/checkout@v5",
+        uses: `actions/checkout@${CHECKOUT}`,
         with: { ref: expr("github.head_ref") },
       } as never;
     });
@@ -161,6 +188,14 @@ describe("security rules catch what they are for", () => {
       "pull requests must check out github.event.pull_request.head.sha",
       "must be false",
     ]);
+  });
+
+  it("refuse opting in to checking out fork code in a trusted context (checkout v7)", () => {
+    const violations = edit((w) => {
+      Object.assign(w.jobs.test.steps[0]!.with!, { "allow-unsafe-pr-checkout": true });
+    });
+
+    expect(rules(violations)).toEqual(["checkout-sha jobs.test.steps[0].with.allow-unsafe-pr-checkout"]);
   });
 
   it("require chat-ops runs to check out the SHA captured with the command", () => {
@@ -174,31 +209,50 @@ describe("security rules catch what they are for", () => {
 
   it("refuse artifacts downloaded into the workspace", () => {
     const violations = edit((w) => {
-      w.jobs.test.steps.push({ uses: "actions/download-artifact@v5", with: { path: "." } } as never);
+      w.jobs.test.steps.push({
+        uses: "actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
+        with: { path: "." },
+      } as never);
     });
 
     expect(rules(violations)).toEqual(["artifacts-in-runner-temp jobs.test.steps[2].with.path"]);
   });
 
-  it("refuse secrets on pull requests unless the job is guarded to same-repository pull requests", () => {
+  it("refuse secrets on pull requests unless the job is guarded to same-repository pull requests and checks out nothing", () => {
     const leak = (w: typeof good) => {
       w.jobs.test.steps[1]!.env = { X: expr("secrets.TOKEN") };
     };
     const guard = "github.event.pull_request.head.repo.full_name == github.repository";
 
-    expect(rules(edit(leak))).toEqual(["no-secrets-on-pull-requests jobs.test"]);
+    expect(rules(edit(leak))).toEqual([
+      "no-secrets-on-pull-requests jobs.test",
+      "read-only-pull-request-runs jobs.test",
+    ]);
+    // The guard lets a job that runs nothing from the pull request use a secret...
     expect(
       edit((w) => {
         leak(w);
+        w.jobs.test.steps.shift();
         Object.assign(w.jobs.test, { if: guard });
       }),
     ).toEqual([]);
+    // ...but a job that checks out the pull request's commit stays secret-free, guarded or not.
+    expect(
+      rules(
+        edit((w) => {
+          leak(w);
+          Object.assign(w.jobs.test, { if: guard });
+        }),
+      ),
+    ).toEqual(["read-only-pull-request-runs jobs.test"]);
   });
 
-  it("accept actions/* by major tag and other actions by full SHA only", () => {
-    expect(pinned("actions/checkout@v5")).toBe(true);
+  it("pinned-actions: accept actions by full SHA only, the OWNER/modelgate placeholder aside", () => {
+    expect(pinned(`actions/checkout@${CHECKOUT}`)).toBe(true);
     expect(pinned("OWNER/modelgate/actions/train@v1")).toBe(true);
     expect(pinned("someone/action@0123456789abcdef0123456789abcdef01234567")).toBe(true);
+    expect(pinned("actions/checkout@v5")).toBe(false);
+    expect(pinned("acme/modelgate/actions/train@v1")).toBe(false);
     expect(pinned("someone/action@v2")).toBe(false);
     expect(pinned("actions/checkout@main")).toBe(false);
     expect(pinned("docker://alpine:3")).toBe(false);
@@ -210,6 +264,152 @@ describe("security rules catch what they are for", () => {
     });
 
     expect(rules(violations)).toEqual(["no-expressions-in-run jobs.test.steps[1].run"]);
+  });
+
+  it("read-only-pull-request-runs: refuse a write token or a secret in a job that checks out a pull request's commit", () => {
+    const violations = edit((w) => {
+      Object.assign(w.jobs.test, { permissions: { contents: "write" } });
+      w.jobs.test.steps[1]!.env = { X: expr("secrets.TOKEN") };
+    });
+    // A dispatched run of the PR's SHA counts too, and a guard to same-repo PRs does not help here.
+    const dispatched = checkWorkflow({
+      on: { workflow_dispatch: { inputs: { sha: { type: "string" } } } },
+      permissions: { contents: "read" },
+      jobs: {
+        drift: {
+          "runs-on": "ubuntu-latest",
+          permissions: { issues: "write" },
+          steps: [
+            {
+              uses: `actions/checkout@${CHECKOUT}`,
+              with: { ref: expr("inputs.sha"), "persist-credentials": false },
+            },
+          ],
+        },
+      },
+    });
+
+    expect(rules(violations)).toEqual([
+      "no-secrets-on-pull-requests jobs.test",
+      "read-only-pull-request-runs jobs.test.permissions",
+      "read-only-pull-request-runs jobs.test",
+    ]);
+    expect(rules(dispatched)).toEqual(["read-only-pull-request-runs jobs.drift.permissions"]);
+  });
+
+  it("no-npx-in-checkout: refuse npx, npm exec and dlx, and installs that are not exact, in RUNNER_TEMP, scripts off", () => {
+    const run = (script: string) =>
+      edit((w) => {
+        w.jobs.test.steps[1] = { run: script } as never;
+      }).map((v) => `${v.rule}: ${v.message}`);
+    const safe =
+      'npm install --prefix "$RUNNER_TEMP/mg" --ignore-scripts --registry=https://registry.npmjs.org modelgate@1.2.3';
+
+    expect(run("npx --yes modelgate@1 tune merge shards")).toEqual([
+      "no-npx-in-checkout: runs a package with npx/exec/dlx: use the modelgate action",
+    ]);
+    expect(run("npm exec -- modelgate diff")).toHaveLength(1);
+    expect(run("pnpm dlx modelgate diff")).toHaveLength(1);
+    expect(run("yarn dlx modelgate diff")).toHaveLength(1);
+    expect(run("npm install -g modelgate@1")).toEqual([
+      'no-npx-in-checkout: install needs --prefix "$RUNNER_TEMP/...", --ignore-scripts, --registry=https://..., an exact version (name@X.Y.Z)',
+    ]);
+    expect(run(safe)).toEqual([]);
+  });
+
+  const dispatchedDrift = (drift: Record<string, unknown>, ref = expr("inputs.sha")) => ({
+    on: { workflow_dispatch: { inputs: { sha: { type: "string" } } } },
+    permissions: { contents: "read" },
+    jobs: {
+      drift: {
+        "runs-on": "ubuntu-latest",
+        steps: [
+          { uses: `actions/checkout@${CHECKOUT}`, with: { ref, "persist-credentials": false } },
+          { uses: "OWNER/modelgate/actions/drift@v1", with: drift },
+        ],
+      },
+    },
+  });
+
+  it("drift-reports-only-on-pull-requests: the drift action on a pull request's commit sets issue and retrain false", () => {
+    expect(rules(checkWorkflow(dispatchedDrift({ retrain: "false" })))).toEqual([
+      "drift-reports-only-on-pull-requests jobs.drift.steps[1].with.issue",
+    ]);
+    expect(
+      rules(checkWorkflow(dispatchedDrift({ issue: "false", retrain: expr("inputs.sha == ''") }))),
+    ).toEqual(["drift-reports-only-on-pull-requests jobs.drift.steps[1].with.retrain"]);
+    expect(checkWorkflow(dispatchedDrift({ issue: "false", retrain: "false" }))).toEqual([]);
+  });
+
+  const withEvaluate = (step: Record<string, unknown>) =>
+    edit((w) => {
+      w.jobs.test.steps[1] = { uses: "OWNER/modelgate/actions/evaluate@v1", ...step } as never;
+    });
+
+  it("gates-from-the-base: refuse an evaluate step told where its gates come from", () => {
+    expect(
+      rules(withEvaluate({ with: { model: "m", "gates-ref": expr("github.event.pull_request.head.sha") } })),
+    ).toEqual(["gates-from-the-base jobs.test.steps[1].with.gates-ref"]);
+    expect(rules(withEvaluate({ with: { model: "m" }, env: { GITHUB_EVENT_NAME: "push" } }))).toEqual([
+      "gates-from-the-base jobs.test.steps[1].env.GITHUB_EVENT_NAME",
+    ]);
+    expect(withEvaluate({ with: { model: "m" } })).toEqual([]);
+  });
+
+  it("config-in-workspace: refuse config and schema paths that are absolute, URLs, '..' or expressions", () => {
+    const bad = [
+      "/etc/modelgate.yml",
+      "https://evil.example/modelgate.yml",
+      "../other/modelgate.yml",
+      expr("inputs.config"),
+    ];
+
+    for (const config of bad) {
+      expect(rules(withEvaluate({ with: { model: "m", config } }))).toEqual([
+        "config-in-workspace jobs.test.steps[1].with.config",
+      ]);
+    }
+    expect(
+      rules(withEvaluate({ uses: "OWNER/modelgate/actions/validate@v1", with: { schema: "../s.json" } })),
+    ).toEqual(["config-in-workspace jobs.test.steps[1].with.schema"]);
+    expect(withEvaluate({ with: { model: "m", config: "ml/modelgate.yml" } })).toEqual([]);
+  });
+
+  describe("pins (on the workflow's text, against action-pins.json)", () => {
+    const pins: Pins = { "actions/checkout": { tag: "v7.0.1", sha: CHECKOUT } };
+    const text = (uses: string) => `jobs:\n  a:\n    steps:\n      - uses: ${uses}\n`;
+
+    it("pin-names-its-tag: a SHA pin carries a '# vX.Y.Z' comment", () => {
+      expect(rules(checkPins(text(`actions/checkout@${CHECKOUT}`), pins))).toEqual([
+        "pin-names-its-tag line 4",
+      ]);
+      expect(rules(checkPins(text(`actions/checkout@${CHECKOUT} # latest`), pins))).toEqual([
+        "pin-names-its-tag line 4",
+      ]);
+      expect(checkPins(text(`actions/checkout@${CHECKOUT} # v7.0.1`), pins)).toEqual([]);
+    });
+
+    it("pin-matches-tag: the SHA and tag are the ones action-pins.json read from the action's repository", () => {
+      const invented = "0123456789abcdef0123456789abcdef01234567";
+
+      expect(checkPins(text(`actions/checkout@${invented} # v7.0.1`), pins).map((v) => v.rule)).toEqual([
+        "pin-matches-tag",
+      ]);
+      expect(checkPins(text(`actions/checkout@${CHECKOUT} # v7.0.0`), pins).map((v) => v.rule)).toEqual([
+        "pin-matches-tag",
+      ]);
+      expect(checkPins(text(`someone/action@${invented} # v1.0.0`), pins)).toEqual([
+        { rule: "pin-matches-tag", where: "line 4", message: "someone/action is not in action-pins.json" },
+      ]);
+    });
+
+    it("action-pins.json holds full SHAs and exact tags for the actions the workflows use", () => {
+      for (const [repo, pin] of Object.entries(PINS)) {
+        expect(repo).toMatch(/^[\w.-]+\/[\w.-]+$/);
+        expect(pin.sha).toMatch(/^[0-9a-f]{40}$/);
+        expect(pin.tag).toMatch(/^v\d+\.\d+\.\d+$/);
+      }
+    });
   });
 });
 
@@ -265,6 +465,8 @@ describe("scripts/pin-templates.mjs (run by .github/workflows/release.yml)", () 
         expect(line).toMatch(new RegExp(`uses: acme/modelgate(/[\\w/-]+)?@${sha} # v1\\.2\\.3$`));
       }
       expect(checkWorkflow(load(file))).toEqual([]);
+      const released = { ...PINS, "acme/modelgate": { tag: "v1.2.3", sha } };
+      expect(checkPins(text, released)).toEqual([]);
     }
     await rm(out, { recursive: true, force: true });
   });
