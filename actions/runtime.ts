@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { z } from "zod";
 import { describeError, ExitCode, UserError } from "../core/errors.js";
+import { parseAt } from "../core/parse.js";
 import type { Logger } from "../core/ports.js";
 
 /** The Logger port on the Actions runner: groups fold in the log, progress stays terse. */
@@ -43,14 +44,11 @@ export async function runAction(body: () => Promise<number>): Promise<void> {
 /** Reads an input and parses it with zod; a bad value names the input. */
 export function input<S extends z.ZodType>(name: string, schema: S): z.infer<S> {
   const raw = core.getInput(name);
-  const result = schema.safeParse(raw === "" ? undefined : raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new UserError(`input '${name}': ${issue?.message ?? "invalid"} (got '${raw}')`, {
-      field: `with.${name}`,
-    });
-  }
-  return result.data;
+  return parseAt(schema, raw === "" ? undefined : raw, {
+    what: `input '${name}'`,
+    got: raw,
+    field: `with.${name}`,
+  });
 }
 
 export const optionalString = z.string().min(1).optional();

@@ -1,6 +1,7 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { UserError } from "./errors.js";
+import { describeIssue } from "./parse.js";
 
 /** Largest config or schema file read; anything bigger is not a hand-written file. */
 export const MAX_YAML_BYTES = 1 << 20;
@@ -33,25 +34,6 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file
   const field = [...path, ...keys.slice(0, 1)].join(".") || "(top level)";
   const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
   throw new UserError(describeIssue(issue), { file, field, line: pos?.line, column: pos?.col });
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
-    case "invalid_type":
-      return `expected ${issue.expected}${"input" in issue ? `, found ${typeName(issue.input)}` : ""}`;
-    default:
-      return issue.message;
-  }
-}
-
-function typeName(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 /** The YAML node at a zod path; for unknown keys, the key itself so the line points at it. */

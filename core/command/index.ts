@@ -4,18 +4,24 @@ import { type LoadedConfig, resolveFrom } from "../config/index.js";
 import type { ColumnTable } from "../data/split.js";
 import { UserError } from "../errors.js";
 import { MANIFEST_JSON } from "../model/io.js";
-import { loadProjectData } from "../pipeline/dataset.js";
 import type { Logger } from "../ports.js";
 import { RunStore } from "../tracking/index.js";
 import type { RunRecord } from "../tracking/schema.js";
 import { resolveParams } from "./params.js";
 import { runCommand } from "./run.js";
 
+export { ParamSpec, ParamSpecs, type ParamValue } from "../config/command.js";
 export { resolveParams } from "./params.js";
 export { fillPlaceholders, runCommand } from "./run.js";
-export { ParamSpec, ParamSpecs, type ParamValue } from "./schema.js";
 
 export const DEFAULT_TIMEOUT_S = 3600;
+
+/** What the run record keeps of a data part (core/pipeline/dataset.ts's DataPartInfo). */
+interface DataPart {
+  file: string;
+  rows: number;
+  fingerprint: string;
+}
 
 export interface CommandTrainOptions {
   cwd: string;
@@ -33,6 +39,8 @@ export interface CommandTrainOptions {
    * model-format layer's import (core/pipeline/import.ts), handed in so this folder stays below pipeline.
    */
   importModel?: (source: string, out: string) => Promise<void>;
+  /** The project's train and test data, read by the caller (core/pipeline/dataset.ts). */
+  data: { train: ColumnTable; info: { train: DataPart; test: DataPart } };
   kind?: RunRecord["kind"];
   parent?: string;
 }
@@ -52,7 +60,7 @@ export async function trainWithCommand(
   const params = resolveParams(config.model.params ?? {}, options.params ?? {});
   const started = new Date();
   const id = RunStore.newId(started);
-  const data = await options.logger.group("read data", () => loadProjectData(loaded, { cwd: options.cwd }));
+  const data = options.data;
   const dir = options.out ?? path.join(options.store.root, "artifacts", id, "model");
   const written = path.join(options.store.root, "artifacts", id, "command-output");
   await mkdir(written, { recursive: true });

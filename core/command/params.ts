@@ -1,5 +1,5 @@
+import type { ParamSpec, ParamSpecs, ParamValue } from "../config/command.js";
 import { UserError } from "../errors.js";
-import type { ParamSpec, ParamSpecs, ParamValue } from "./schema.js";
 
 /**
  * The params a training program runs with: the declared defaults, overridden by `given` (a retrain

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { createInterface } from "node:readline";
+import { type ParamValue, PLACEHOLDERS } from "../config/command.js";
 import { UserError } from "../errors.js";
 import type { Logger } from "../ports.js";
-import { type ParamValue, PLACEHOLDERS } from "./schema.js";
 
 export interface CommandRequest {
   /** model.command as configured, placeholders unfilled. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { Command, ParamSpecs } from "../command/schema.js";
 import { DEFAULT_MISSING } from "../data/cells.js";
+import { Command, ParamSpecs } from "./command.js";
 
 /** Names a column; empty names are never valid. */
 const Column = z.string().min(1);

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type CommandTrainOptions, trainWithCommand } from "../command/index.js";
+import { resolveParams } from "../command/params.js";
 import type { LoadedConfig } from "../config/index.js";
 import type { ColumnTable } from "../data/split.js";
 import type { Batch } from "../data/types.js";
@@ -59,8 +60,15 @@ export async function trainProject(
 ): Promise<TrainProjectResult> {
   const { config } = loaded;
   if (config.model.command) {
+    // Settings a dispatch may not change are refused before anything is read.
+    const settings = commandOptions(options);
+    resolveParams(config.model.params ?? {}, options.commandParams ?? {});
+    const data = await options.logger.group("read data", () =>
+      loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }),
+    );
     const { dir, run, train } = await trainWithCommand(loaded, {
-      ...commandOptions(options),
+      ...settings,
+      data,
       importModel: async (source, out) => {
         await importModel(loaded, {
           cwd: options.cwd,
@@ -185,7 +193,7 @@ async function recordRun(dir: string, run: RunRecord): Promise<void> {
   await writeFile(file, `${JSON.stringify({ ...manifest, run }, null, 2)}\n`);
 }
 
-function commandOptions(options: TrainProjectOptions): CommandTrainOptions {
+function commandOptions(options: TrainProjectOptions): Omit<CommandTrainOptions, "data"> {
   const overrides = Object.keys(options.params ?? {});
   if (overrides.length > 0) {
     throw new UserError(

@@ -1,6 +1,7 @@
 import type { Octokit } from "octokit";
 import { z } from "zod";
 import { UserError } from "../errors.js";
+import { parseAt } from "../parse.js";
 
 /** The slice of an Octokit the registry uses; tests hand in a real Octokit pointed at a fake API. */
 export type GitHubClient = Pick<Octokit, "request">;
@@ -48,10 +49,7 @@ export class GitData {
     } catch (error) {
       throw asUserError(error, what, this.target);
     }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success)
-      throw new UserError(`unexpected answer from GitHub to ${what}: ${parsed.error.issues[0]?.message}`);
-    return parsed.data;
+    return parseAt(schema, data, { what: `unexpected answer from GitHub to ${what}` });
   }
 
   /** The branch's commit, or undefined when the branch does not exist yet. */

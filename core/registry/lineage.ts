@@ -2,16 +2,13 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { UserError } from "../errors.js";
+import { parseAt } from "../parse.js";
 import { Lineage } from "./schema.js";
 
 export type ParsedLineage = z.output<typeof Lineage>;
 
 export function parseLineage(lineage: Lineage): ParsedLineage {
-  const parsed = Lineage.safeParse(lineage);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new UserError(`bad model lineage: ${issue.message}`, { field: issue.path.join(".") || "lineage" });
+  return parseAt(Lineage, lineage, { what: "bad model lineage", field: "lineage" });
 }
 
 /** The parts of modelgate.json's run record the registry keeps; other fields are the trainer's business. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../errors.js";
+import { parseAt } from "../parse.js";
 
 /**
  * What the registry stores. Index files are read back from disk or from a GitHub branch anyone with
@@ -86,11 +87,5 @@ export function parseIndexFile<T>(schema: z.ZodType<T>, text: string, file: stri
   } catch (error) {
     throw new UserError(`corrupted registry index: not JSON (${(error as Error).message})`, { file });
   }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new UserError(`corrupted registry index: ${issue.message}`, {
-    file,
-    field: issue.path.join(".") || undefined,
-  });
+  return parseAt(schema, json, { what: "corrupted registry index", file });
 }

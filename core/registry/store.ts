@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { parseAt } from "../parse.js";
 import { type Lineage, ModelName, type ModelVersion } from "./schema.js";
 
 /** One contract, two stores (`local`, `github`); test/registry/contract.test.ts runs against both. */
@@ -23,13 +24,7 @@ export interface AliasMeta {
 }
 
 export function checkModelName(name: string): string {
-  const parsed = ModelName.safeParse(name);
-  if (!parsed.success) {
-    throw new UserError(`'${name}' is not a model name: ${parsed.error.issues[0]?.message}`, {
-      field: "name",
-    });
-  }
-  return parsed.data;
+  return parseAt(ModelName, name, { what: `'${name}' is not a model name`, field: "name" });
 }
 
 export function noSuchModel(name: string, known: string[]): UserError {

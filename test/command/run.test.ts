@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fillPlaceholders, resolveParams, runCommand } from "../../core/command/index.js";
-import { ParamSpecs } from "../../core/command/schema.js";
+import { ParamSpecs } from "../../core/config/command.js";
 import { ModelConfig } from "../../core/config/schema.js";
 import { UserError } from "../../core/errors.js";
 import { memoryLogger } from "../../core/ports.js";

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { initBackend } from "../../core/model/index.js";
 import { kernelPredict } from "../../core/model/kernel-predict.js";
 import { createKernelTrainer } from "../../core/model/kernel-trainer.js";
-import { GATE, instantiateKernels, RELU } from "../../core/model/kernels/index.js";
+import { GATE, instantiateKernels, RELU, type WasmApi } from "../../core/model/kernels/index.js";
 import { buildNetwork, flattenWeights, layerShapes } from "../../core/model/network.js";
 import { prng } from "../../core/model/random.js";
 import { createTrainer, type TrainerOptions } from "../../core/model/trainer.js";
@@ -89,6 +89,20 @@ describe("kernelPredict", () => {
     model.dispose();
   });
 
+  it("declines where WebAssembly SIMD is unavailable, leaving it to model.predict", () => {
+    const model = buildNetwork({ hidden: [4], activation: "relu", seed: 1 }, 3, 2, "softmax");
+    const probe = vi
+      .spyOn((globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly, "validate")
+      .mockReturnValue(false);
+
+    const ours = kernelPredict(model, randoms(3, 1), 1);
+
+    probe.mockRestore();
+    expect(ours).toBeUndefined();
+    expect(kernelPredict(model, randoms(3, 1), 1)).toHaveLength(2);
+    model.dispose();
+  });
+
   it("declines what is not a plain Dense stack, leaving it to model.predict", () => {
     const model = buildNetwork({ hidden: [4], activation: "elu", seed: 1 }, 3, 2, "softmax");
 
@@ -140,4 +154,28 @@ describe("kernel trainer", () => {
       model.dispose();
     },
   );
+
+  it("is not made where WebAssembly SIMD is unavailable, so training takes tfjs's trainer", () => {
+    const model = buildNetwork({ hidden: [4], activation: "relu", seed: 2 }, 3, 2, "linear");
+    const options: TrainerOptions = {
+      shapes: layerShapes([4], 3, 2),
+      activation: "relu",
+      dropout: 0,
+      l2: 0,
+      optimizer: "adam",
+      learningRate: 0.01,
+      loss: "crossentropy",
+      seed: 1,
+      initial: flattenWeights(model),
+    };
+    const probe = vi.spyOn((globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly, "validate");
+    probe.mockReturnValue(false);
+
+    const withoutSimd = createKernelTrainer(options, 16);
+
+    probe.mockRestore();
+    expect(withoutSimd).toBeUndefined();
+    expect(createKernelTrainer(options, 16)).toBeDefined();
+    model.dispose();
+  });
 });

@@ -83,7 +83,8 @@ describe("parseDataSchema", () => {
     ],
     ["{ type: string, pattern: '(' }", "columns.x.pattern", "not a valid regular expression"],
     ["{ type: number, min: 5, max: 1 }", "columns.x.max", "max 1 is below min 5"],
-    ["{ type: decimal }", "columns.x.type", "Invalid option"],
+    ["{ type: decimal }", "columns.x.type", 'expected "integer" or "number" or "boolean"'],
+    ["{ type: decimal }", "columns.x.type", 'found string "decimal"'],
   ])("rejects %s naming the field", (spec, field, message) => {
     const error = errorOf(() => parseDataSchema(`columns:\n  x: ${spec}\n`, "s.yml"));
 

@@ -18,11 +18,12 @@ export const ADAM_CONSTANTS = 6;
 
 export function adamBody(): Body {
   const [PARAMS, GRADS, M, V, CONSTANTS, COUNT] = [0, 1, 2, 3, 4, 5] as const;
-  const f = new Body(6);
-  const [offset, end] = [f.local(I32), f.local(I32)];
-  const c = Array.from({ length: ADAM_CONSTANTS }, () => f.local(V128));
+  const f = new Body(["params", "grads", "m", "v", "constants", "count"]);
+  const [offset, end] = [f.local(I32, "offset"), f.local(I32, "end")];
+  const names = ["beta1", "rest1", "beta2", "rest2", "step", "epsilon"];
+  const c = names.map((name) => f.local(V128, name));
   const [beta1, rest1, beta2, rest2, step, epsilon] = c as [number, number, number, number, number, number];
-  const [g, m, v] = [f.local(V128), f.local(V128), f.local(V128)];
+  const [g, m, v] = [f.local(V128, "g4"), f.local(V128, "m4"), f.local(V128, "v4")];
   c.forEach((local, i) => {
     f.get(CONSTANTS)
       .simd(SIMD.load32Splat, 4 * i)

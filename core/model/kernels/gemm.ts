@@ -31,29 +31,30 @@ export type Gemm = (
 const [A, B, C, BIAS, G, M, N, K, AROW, ACOL, MODE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 
 export function gemmBody(): Body {
-  const f = new Body(11);
-  const int = () => f.local(I32);
-  const [i, j, k, pb, pc, pg, n4, aRow4, aCol4] = [
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-  ];
-  const pa = Array.from({ length: ROWS }, () => f.local(I32));
+  const f = new Body(["a", "b", "c", "bias", "gate", "m", "n", "k", "aRow", "aCol", "mode"]);
+  const int = (name: string) => f.local(I32, name);
+  // i, j: row and column; kLeft: inner steps left; pa, pb, pc, pg: pointers into A, B, C and G; *4: in bytes.
+  const [i, j, kLeft, pb, pc, pg, n4, aRow4, aCol4] = [
+    "i",
+    "j",
+    "kLeft",
+    "pb",
+    "pc",
+    "pg",
+    "n4",
+    "aRow4",
+    "aCol4",
+  ].map(int) as [number, number, number, number, number, number, number, number, number];
+  const pa = Array.from({ length: ROWS }, (_, r) => int(`pa${r}`));
   const vector = {
-    acc: Array.from({ length: ROWS * 2 }, () => f.local(V128)),
-    b: [f.local(V128), f.local(V128)],
-    s: f.local(V128),
+    acc: Array.from({ length: ROWS * 2 }, (_, r) => f.local(V128, `acc${r}`)),
+    b: [f.local(V128, "b0"), f.local(V128, "b1")],
+    s: f.local(V128, "s"),
   };
   const scalar = {
-    acc: Array.from({ length: ROWS }, () => f.local(F32)),
-    b: [f.local(F32)],
-    s: f.local(F32),
+    acc: Array.from({ length: ROWS }, (_, r) => f.local(F32, `acc${r}f`)),
+    b: [f.local(F32, "b0f")],
+    s: f.local(F32, "sf"),
   };
 
   f.get(N).i32(2).op(OP.i32Shl).set(n4);
@@ -86,7 +87,7 @@ export function gemmBody(): Body {
         f.get(i).i32(r).op(OP.i32Add).get(aRow4).op(OP.i32Mul).get(A).op(OP.i32Add).set(pa[r]!);
       }
       f.get(B).get(j).i32(2).op(OP.i32Shl, OP.i32Add).set(pb);
-      f.get(K).set(k);
+      f.get(K).set(kLeft);
       f.op(OP.loop, OP.void);
       for (let v = 0; v < vectors; v++) {
         f.get(pb);
@@ -108,7 +109,7 @@ export function gemmBody(): Body {
         f.addTo(pa[r]!, { local: aCol4 });
       }
       f.addTo(pb, { local: n4 });
-      f.get(k).i32(1).op(OP.i32Sub).set(k).get(k).op(OP.brIf, 0, OP.end);
+      f.get(kLeft).i32(1).op(OP.i32Sub).set(kLeft).get(kLeft).op(OP.brIf, 0, OP.end);
       // Epilogue: optional ReLU / gate, then store row by row.
       f.get(i).get(N).op(OP.i32Mul).get(j).op(OP.i32Add).i32(2).op(OP.i32Shl).set(pc);
       f.get(pc).get(G).op(OP.i32Add).set(pg);

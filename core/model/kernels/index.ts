@@ -9,13 +9,14 @@ export { GATE, RELU } from "./gemm.js";
 interface Memory {
   buffer: ArrayBuffer;
 }
-interface WasmApi {
+export interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Memory: new (limits: { initial: number }) => Memory;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let compiled: object | undefined;
+const runtimeWasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const compiled = new WeakMap<WasmApi, object>();
 
 export interface Kernels {
   gemm: Gemm;
@@ -23,19 +24,48 @@ export interface Kernels {
   memory: Memory;
 }
 
-/** The kernels bound to a fresh memory of `bytes` bytes; undefined where wasm SIMD is unavailable. */
-export function instantiateKernels(bytes: number): Kernels | undefined {
-  try {
-    compiled ??= new wasm.Module(
-      moduleBytes([
-        { name: "gemm", params: 11, body: gemmBody() },
-        { name: "adam", params: 6, body: adamBody() },
-      ]),
-    );
-  } catch {
-    return undefined;
+/** The emitted kernels module (its text rendering is committed as kernels.wat, kept fresh by a test). */
+export function kernelModule(): Uint8Array {
+  return moduleBytes([
+    { name: "gemm", body: gemmBody() },
+    { name: "adam", body: adamBody() },
+  ]);
+}
+
+// (module (func (result v128) i32.const 0 i32x4.splat)): valid exactly where fixed-width SIMD is supported.
+// biome-ignore format: one line per section
+const SIMD_PROBE = Uint8Array.of(
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: [] -> [v128]
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b, // body: i32.const 0, i32x4.splat, end
+);
+
+export function simdSupported(api: WasmApi = runtimeWasm): boolean {
+  return api?.validate(SIMD_PROBE) === true;
+}
+
+/**
+ * The kernels bound to a fresh memory of `bytes` bytes; undefined only where wasm SIMD is unavailable (the
+ * caller falls back to tfjs). Any other failure is a bug in the emitter and throws.
+ */
+export function instantiateKernels(bytes: number, api: WasmApi = runtimeWasm): Kernels | undefined {
+  if (!simdSupported(api)) return undefined;
+  let module = compiled.get(api);
+  if (!module) {
+    try {
+      module = new api.Module(kernelModule());
+    } catch (error) {
+      throw new Error(
+        `the emitted WebAssembly kernels do not compile (a bug in modelgate): ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    compiled.set(api, module);
   }
-  const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
-  const { exports } = new wasm.Instance(compiled, { env: { memory } });
+  const memory = new api.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+  const { exports } = new api.Instance(module, { env: { memory } });
   return { gemm: exports.gemm as Gemm, adam: exports.adam as Adam, memory };
 }

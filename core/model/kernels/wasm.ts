@@ -28,16 +28,24 @@ function sleb(value: number, out: number[]): void {
   }
 }
 
-/** Emits one function body; locals are numbered after the parameters, in declaration order. */
+/**
+ * Emits one function body; locals are numbered after the parameters, in declaration order. Parameters and
+ * locals are named so that the module's text rendering (kernels.wat) reads like the generator.
+ */
 export class Body {
   readonly code: number[] = [];
-  private readonly locals: ValueType[] = [];
+  private readonly locals: Array<{ type: ValueType; name: string }> = [];
 
-  constructor(private readonly params: number) {}
+  constructor(readonly params: readonly string[]) {}
 
-  local(type: ValueType): number {
-    this.locals.push(type);
-    return this.params + this.locals.length - 1;
+  local(type: ValueType, name: string): number {
+    this.locals.push({ type, name });
+    return this.params.length + this.locals.length - 1;
+  }
+
+  /** Every parameter's and local's name, by index. */
+  names(): string[] {
+    return [...this.params, ...this.locals.map((local) => local.name)];
   }
 
   op(...bytes: number[]): this {
@@ -93,7 +101,7 @@ export class Body {
   encode(): number[] {
     const out: number[] = [];
     const groups: Array<[number, ValueType]> = [];
-    for (const type of this.locals) {
+    for (const { type } of this.locals) {
       const last = groups.at(-1);
       if (last && last[1] === type) last[0]++;
       else groups.push([1, type]);
@@ -162,15 +170,39 @@ function name(text: string, out: number[]): void {
   out.push(...bytes);
 }
 
+/** The custom "name" section: function names (subsection 1) and their parameters' and locals' (2). */
+function nameSection(functions: Array<{ name: string; body: Body }>, out: number[]): void {
+  const content: number[] = [];
+  name("name", content);
+  const functionNames: number[] = [];
+  uleb(functions.length, functionNames);
+  const localNames: number[] = [];
+  uleb(functions.length, localNames);
+  functions.forEach((f, i) => {
+    uleb(i, functionNames);
+    name(f.name, functionNames);
+    uleb(i, localNames);
+    const names = f.body.names();
+    uleb(names.length, localNames);
+    names.forEach((local, index) => {
+      uleb(index, localNames);
+      name(local, localNames);
+    });
+  });
+  section(1, functionNames, content);
+  section(2, localNames, content);
+  section(0, content, out);
+}
+
 /** A module of i32-parameter, result-less functions over one imported memory `env.memory`. */
-export function moduleBytes(functions: Array<{ name: string; params: number; body: Body }>): Uint8Array {
+export function moduleBytes(functions: Array<{ name: string; body: Body }>): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
   uleb(functions.length, types);
   for (const f of functions) {
     types.push(0x60);
-    uleb(f.params, types);
-    for (let i = 0; i < f.params; i++) types.push(I32);
+    uleb(f.body.params.length, types);
+    for (let i = 0; i < f.body.params.length; i++) types.push(I32);
     types.push(0);
   }
   section(1, types, out);
@@ -199,5 +231,6 @@ export function moduleBytes(functions: Array<{ name: string; params: number; bod
     code.push(...body);
   }
   section(10, code, out);
+  nameSection(functions, out);
   return Uint8Array.from(out);
 }
