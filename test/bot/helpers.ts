@@ -6,6 +6,7 @@ import type { AppOptions } from "../../bot/app.js";
 import { parseBotEnv } from "../../bot/env.js";
 import { type BotServer, type StartOptions, startBot, WEBHOOK_PATH } from "../../bot/server.js";
 import { type GitHubState, installGitHubState } from "../fake-github/github-state.js";
+import { openApiChecker } from "../fake-github/openapi.js";
 import { startFakeGitHub } from "../fake-github/server.js";
 import { SAMPLE_CHAMPION_FILES } from "../report/fixtures.js";
 
@@ -39,9 +40,13 @@ export interface Harness {
 
 /** The real bot on a random loopback port, talking to a fake GitHub over HTTP (GHE_HOST). */
 export async function startHarness(
-  options: AppOptions & Pick<StartOptions, "log" | "limits"> = {},
+  harness: AppOptions & Pick<StartOptions, "log" | "limits"> & { openapi?: boolean } = {},
 ): Promise<Harness> {
-  const fake = await startFakeGitHub();
+  const { openapi, ...options } = harness;
+  // With `openapi`, every request and answer is held to GitHub's OpenAPI description (fake.violations).
+  const fake = await startFakeGitHub(
+    openapi ? { openapi: openApiChecker(), exempt: (p) => p.startsWith("/_blobs/") } : {},
+  );
   const gh = installGitHubState(fake);
   const settings = await parseBotEnv({
     APP_ID: String(gh.appId),

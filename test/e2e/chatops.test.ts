@@ -120,7 +120,7 @@ describe("chat-ops end to end: commands report back to their pull request; the m
   const checkOf = (sha: string) => h.gh.checkRuns.filter((c) => c.head_sha === sha);
 
   beforeAll(async () => {
-    [h, results, ws] = await Promise.all([startHarness(), startFakeResults(), churnWorkspace()]);
+    [h, results, ws] = await Promise.all([startHarness({ openapi: true }), startFakeResults(), churnWorkspace()]);
     installGitData(h.gh.fake, OWNER, REPO);
     h.gh.pulls.clear();
     h.gh.pulls.set(PR, {
@@ -136,6 +136,8 @@ describe("chat-ops end to end: commands report back to their pull request; the m
   });
   afterEach(() => {
     expect(h.gh.fake.unmatched()).toEqual([]);
+    // Every request the bot and the actions sent, and every answer, as GitHub's OpenAPI description has them.
+    expect(h.gh.fake.violations).toEqual([]);
   });
   afterAll(async () => {
     await Promise.all([h?.close(), results?.close(), ws && rm(ws.dir, { recursive: true, force: true })]);
