@@ -52,6 +52,11 @@ export function input<S extends z.ZodType>(name: string, schema: S): z.infer<S> 
 }
 
 export const optionalString = z.string().min(1).optional();
+/** A boolean input that is on unless set to "false". */
+export const onUnlessFalse = z
+  .enum(["true", "false"], { message: "expected true or false" })
+  .optional()
+  .transform((v) => v !== "false");
 export const positiveInt = (fallback: number) =>
   z
     .string()

@@ -8,15 +8,10 @@ import { renderMarkdown } from "../../core/report/index.js";
 import { withBaseGates } from "../base-gates.js";
 import { projectContext } from "../project.js";
 import { actionBaseline } from "../registry.js";
-import { actionsLogger, failUnless, input, optionalString } from "../runtime.js";
+import { actionsLogger, failUnless, input, onUnlessFalse, optionalString } from "../runtime.js";
 import { dispatchedPullRequest } from "./dispatch.js";
 
 export const REPORT_ARTIFACT = "modelgate-report";
-
-const Bool = z
-  .enum(["true", "false"], { message: "expected true or false" })
-  .optional()
-  .transform((v) => v !== "false");
 
 export async function evaluateAction(): Promise<number> {
   const context = await projectContext();
@@ -50,7 +45,7 @@ export async function evaluateAction(): Promise<number> {
   if (note) core.summary.addRaw(`> **${note}**\n\n`);
   await core.summary.addRaw(renderMarkdown(report, { maxChars: 60_000 })).write();
 
-  if (input("upload", Bool)) {
+  if (input("upload", onUnlessFalse)) {
     const name = input("artifact-name", optionalString) ?? REPORT_ARTIFACT;
     const uploaded = await new DefaultArtifactClient().uploadArtifact(
       name,

@@ -11,11 +11,12 @@ import {
   readShards,
   renderSweepMarkdown,
   runSweep,
+  scoreBest,
   type TuneResult,
   writeShard,
 } from "../../core/tune/index.js";
 import { projectContext } from "../project.js";
-import { actionsLogger, input, optionalString, workspace } from "../runtime.js";
+import { actionsLogger, input, onUnlessFalse, optionalString, workspace } from "../runtime.js";
 
 /**
  * One shard of a hyperparameter search (`tune:` in modelgate.yml). `trials` (what `/modelgate tune
@@ -37,6 +38,7 @@ export async function tuneAction(): Promise<number> {
       logger: actionsLogger,
       workers: Math.max(1, Math.min(availableParallelism(), 4)),
       shard: shardText === undefined ? undefined : parseShard(shardText, "with.shard"),
+      prune: input("prune", onUnlessFalse),
       sweep: input(
         "sweep",
         z
@@ -48,6 +50,15 @@ export async function tuneAction(): Promise<number> {
   );
   const out = input("out", optionalString);
   if (out) core.setOutput("shard", await writeShard(path.resolve(cwd, out), shard));
+  // A whole sweep scores its best once on the test rows; a shard has seen only its share of the trials.
+  if (shard.shard.count === 1 && result.best) {
+    result.test = await scoreBest(loaded, result.best, {
+      cwd,
+      storeRoot: path.resolve(loaded.root, loaded.config.registry.path),
+      logger: actionsLogger,
+      sweep: result.sweep,
+    });
+  }
   core.setOutput("trials", String(result.trials.length));
   core.setOutput("best", JSON.stringify(result.best?.params ?? null));
   await core.summary.addRaw(renderSweepMarkdown(result), true).write();
@@ -84,6 +95,9 @@ async function mergeAction(folders: string): Promise<number> {
     core.setFailed("no trial succeeded: see the errors in the table");
     return 1;
   }
+  actionsLogger.info(
+    "the merge reads no config, so it does not score the best params on the test rows: train with them (the `best` output) and evaluate as usual",
+  );
   return 0;
 }
 

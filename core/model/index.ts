@@ -45,4 +45,4 @@ export {
   PreprocessorState,
   Target,
 } from "./schema.js";
-export { type EpochLog, type TrainedModel, type TrainOptions, trainModel } from "./train.js";
+export { type EpochLog, type TrainedModel, type TrainOptions, trainingLength, trainModel } from "./train.js";

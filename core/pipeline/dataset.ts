@@ -179,3 +179,68 @@ function tableFingerprint(data: Cell[][]): string {
     hash.update(`${data.map((column) => JSON.stringify(column[r] ?? null)).join("\u001f")}\n`);
   return `sha256:${hash.digest("hex")}`;
 }
+
+/** The share of the training rows that scores tuning trials. */
+export const VALIDATION_SHARE = 0.2;
+
+/**
+ * Tuning's rows: the training rows only, split again (seeded, stratified for classification) into the
+ * rows a trial learns from (`train`) and the rows that score it (`test`, the validation share).
+ * `data.test` is never opened and a split's test share is never read, so a sweep cannot select on the
+ * rows the gate later judges.
+ */
+export async function loadTrainingData(
+  loaded: LoadedConfig,
+  options: { cwd: string; logger?: Logger },
+): Promise<ProjectData> {
+  const { data } = loaded.config;
+  const warn = (message: string) => options.logger?.warning(message);
+  const at = (location: string) => displayLocation(options.cwd, resolveFrom(loaded.root, location));
+  const read = await loadTable(at(data.train), { cwd: options.cwd, delimiter: data.delimiter });
+  requireTarget(read.table, data.target, data.train);
+  let table = withTarget(read.table, data.target, at(data.train), missingTokens(data.missing), warn);
+  const classes = loaded.config.model.task !== "regression";
+  let file = at(data.train);
+  if (!data.test) {
+    // The same split loadProjectData makes: its test rows stay out of the search.
+    const target = table.data[table.columns.indexOf(data.target)]!;
+    const stratify = data.split.stratify && classes;
+    table = takeRows(
+      table,
+      splitRows(target.length, {
+        test: data.split.test,
+        seed: data.split.seed,
+        stratifyBy: stratify ? target : undefined,
+      }).train,
+    );
+    file = `${file} (split)`;
+  }
+  const target = table.data[table.columns.indexOf(data.target)]!;
+  // An inferred task may be a regression: a target with about a value per row is not stratified.
+  const stratify = classes && new Set(target.map(String)).size * 5 <= target.length;
+  const { train: learn, test: validate } = splitRows(target.length, {
+    test: VALIDATION_SHARE,
+    seed: data.split.seed,
+    stratifyBy: stratify ? target : undefined,
+  });
+  if (learn.length === 0 || validate.length === 0) {
+    throw new UserError(
+      `${target.length} training row(s) are too few to hold out a validation share for tuning`,
+      { file: data.train },
+    );
+  }
+  const fingerprint = read.info.fingerprint;
+  return {
+    train: takeRows(table, learn),
+    test: takeRows(table, validate),
+    info: {
+      train: { file: `${file} (tuning share)`, rows: learn.length, fingerprint },
+      test: {
+        file: `${file} (validation ${VALIDATION_SHARE}, seed ${data.split.seed})`,
+        rows: validate.length,
+        fingerprint,
+      },
+    },
+    ...(table.lines && !table.files ? { trainFile: at(data.train) } : {}),
+  };
+}

@@ -13,7 +13,7 @@ import type { Baseline } from "../report/schema.js";
 import { boundsOf } from "../stats/index.js";
 import { RunStore } from "../tracking/index.js";
 import { RunRecord } from "../tracking/schema.js";
-import { type DataPartInfo, loadProjectData, loadTable } from "./dataset.js";
+import { type DataPartInfo, loadProjectData, loadTable, type ProjectData } from "./dataset.js";
 
 export interface EvaluateProjectOptions {
   cwd: string;
@@ -25,6 +25,8 @@ export interface EvaluateProjectOptions {
   baseline?: Baseline;
   /** Evaluate on this data instead of the project's test rows. */
   data?: string;
+  /** Rows already read: their `test` rows are scored (tuning trials hand in their validation share). */
+  project?: ProjectData;
   logger: Logger;
   store: RunStore;
   git?: { commit: string; dirty: boolean };
@@ -56,10 +58,10 @@ export async function evaluateProject(
         });
         return { table: loadedData.table, info: { test: loadedData.info, train: undefined } };
       })()
-    : await loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }).then((d) => ({
-        table: d.test,
-        info: d.info,
-      }));
+    : await (options.project
+        ? Promise.resolve(options.project)
+        : loadProjectData(loaded, { cwd: options.cwd, logger: options.logger })
+      ).then((d) => ({ table: d.test, info: d.info }));
 
   const task = challenger.manifest.task;
   if (champion && champion.manifest.task !== task) {

@@ -18,7 +18,7 @@ import type { Logger } from "../ports.js";
 import { ProfileBuilder } from "../profile/index.js";
 import { RunStore } from "../tracking/index.js";
 import type { RunRecord } from "../tracking/schema.js";
-import { loadProjectData } from "./dataset.js";
+import { loadProjectData, type ProjectData } from "./dataset.js";
 import { importModel } from "./import.js";
 import { openModelFolder } from "./model-folder.js";
 
@@ -45,6 +45,8 @@ export interface TrainProjectOptions {
   commandParams?: Record<string, unknown>;
   /** model.command projects: the environment the program inherits, from the door. */
   env?: Record<string, string | undefined>;
+  /** Rows already read (tuning trials hand in their tuning share); default: the project's data. */
+  data?: ProjectData;
 }
 
 export interface TrainProjectResult {
@@ -118,9 +120,11 @@ async function trainInto(
 ): Promise<TrainProjectResult & { trained: TrainedModel }> {
   const { config } = loaded;
   const { model, id, started } = options;
-  const data = await options.logger.group("read data", () =>
-    loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }),
-  );
+  const data =
+    options.data ??
+    (await options.logger.group("read data", () =>
+      loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }),
+    ));
   options.signal?.throwIfAborted();
   options.logger.info(`training on ${data.info.train.rows} rows (${data.info.train.file})`);
 

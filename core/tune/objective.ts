@@ -38,7 +38,7 @@ export function succeeded(trial: Trial): trial is TrialSuccess {
 export function pickBest(trials: Trial[], objective: Objective): Best | null {
   let best: TrialSuccess | undefined;
   for (const trial of [...trials].sort((a, b) => a.index - b.index)) {
-    if (!succeeded(trial)) continue;
+    if (!succeeded(trial) || trial.pruned) continue;
     const value = trial.metrics[objective.metric];
     if (value === undefined || !Number.isFinite(value)) continue;
     const current = best?.metrics[objective.metric];
@@ -48,12 +48,17 @@ export function pickBest(trials: Trial[], objective: Objective): Best | null {
   return best ? { index: best.index, params: best.params, metrics: best.metrics, run: best.run } : null;
 }
 
-/** Best first, failures last. */
+/** Best first, then trials pruned early (scored on a shorter training), failures last. */
 export function rankTrials(trials: Trial[], objective: Objective): Trial[] {
+  const tier = (t: Trial) => (!succeeded(t) ? 2 : t.pruned ? 1 : 0);
   const score = (t: Trial) => {
     const value = succeeded(t) ? t.metrics[objective.metric] : undefined;
     if (value === undefined || !Number.isFinite(value)) return Number.POSITIVE_INFINITY;
     return objective.direction === "max" ? -value : value;
   };
-  return [...trials].sort((a, b) => score(a) - score(b) || a.index - b.index);
+  return [...trials].sort((a, b) => tier(a) - tier(b) || compare(score(a), score(b)) || a.index - b.index);
+}
+
+function compare(a: number, b: number): number {
+  return a === b ? 0 : a < b ? -1 : 1;
 }

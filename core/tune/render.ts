@@ -15,10 +15,27 @@ export function renderSweepMarkdown(result: TuneResult): string {
     "",
     sweepTable(result),
     "",
+    ...scoredOn(result),
   ];
   const chart = sweepChart(result);
   if (chart) lines.push(chart, "");
   return `${lines.join("\n")}\n`;
+}
+
+/** What the trials were scored on, and the one score on the test rows. */
+function scoredOn(result: TuneResult): string[] {
+  const lines = [
+    `Trials are scored on a validation share of the training rows; the test rows are not read during the search.${result.epochs === undefined ? "" : ` Epochs trained by all trials: ${result.epochs}.`}`,
+    "",
+  ];
+  if (result.test && result.best) {
+    const value = result.test.metrics[result.metric];
+    lines.push(
+      `Best params (trial ${result.best.index}) retrained on all training rows, scored once on the test rows: **${result.metric} ${value === undefined ? "not defined" : fmt(value)}** (run ${result.test.run}).`,
+      "",
+    );
+  }
+  return lines;
 }
 
 /** Params whose value is not the same in every trial. */
@@ -31,10 +48,12 @@ function sweepTable(result: TuneResult): string {
   const keys = varyingParams(result);
   const header = ["rank", "trial", ...keys, result.metric, "run"];
   const rows = rankTrials(result.trials, result).map((trial, rank) => [
-    succeeded(trial) ? String(rank + 1) : "–",
+    succeeded(trial) ? (trial.pruned ? "pruned" : String(rank + 1)) : "–",
     String(trial.index),
     ...keys.map((key) => fmt(trial.params[key])),
-    succeeded(trial) ? fmt(trial.metrics[result.metric]) : `failed: ${oneLine(trial.error)}`,
+    succeeded(trial)
+      ? `${fmt(trial.metrics[result.metric])}${trial.pruned ? ` (${trial.epochs ?? "?"} epochs)` : ""}`
+      : `failed: ${oneLine(trial.error)}`,
     succeeded(trial) ? trial.run : "",
   ]);
   return markdownTable([header, ...rows]);

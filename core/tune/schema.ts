@@ -12,8 +12,13 @@ const Index = z.number().int().nonnegative().describe("the trial's place in the 
 export const TrialSuccess = z.strictObject({
   index: Index,
   params: Params,
-  metrics: z.record(z.string(), z.number()),
+  metrics: z.record(z.string(), z.number()).describe("scored on the validation share of the training rows"),
   run: z.string().describe("the trial's run id in the run store"),
+  epochs: z.number().int().nonnegative().optional().describe("epochs trained for these metrics"),
+  pruned: z
+    .literal(true)
+    .optional()
+    .describe("successive halving stopped it after a shorter training: not a candidate for best"),
 });
 export const TrialFailure = z.strictObject({
   index: Index,
@@ -33,6 +38,20 @@ export const Best = z.strictObject({
 });
 export type Best = z.infer<typeof Best>;
 
+const Epochs = z
+  .number()
+  .int()
+  .nonnegative()
+  .optional()
+  .describe("epochs trained by all trials, over every successive-halving rung");
+
+/** The best params retrained on all training rows and scored once on the test rows. */
+export const TestScore = z.strictObject({
+  run: z.string(),
+  metrics: z.record(z.string(), z.number()),
+});
+export type TestScore = z.infer<typeof TestScore>;
+
 /** What `modelgate tune --json` prints (the contract's `{trials, best}`, plus what the rest needs). */
 export const TuneResult = z.strictObject({
   sweep: z.string().describe("parent id of every trial run"),
@@ -40,6 +59,8 @@ export const TuneResult = z.strictObject({
   direction: Direction,
   trials: z.array(Trial),
   best: Best.nullable().describe("null when no trial succeeded"),
+  epochs: Epochs,
+  test: TestScore.optional().describe("absent for one shard of a sweep, or when no trial succeeded"),
 });
 export type TuneResult = z.infer<typeof TuneResult>;
 
@@ -55,6 +76,7 @@ export const ShardFile = z.strictObject({
   metric: z.string().min(1),
   direction: Direction,
   trials: z.array(Trial),
+  epochs: Epochs,
 });
 export type ShardFile = z.infer<typeof ShardFile>;
 

@@ -88,7 +88,15 @@ export function mergeShards(inputs: ShardText[]): TuneResult {
   }
   const trials = shards.flatMap((s) => s.value.trials).sort((a, b) => a.index - b.index);
   const objective = { metric: first.value.metric, direction: first.value.direction };
-  return { sweep: first.value.sweep, ...objective, trials, best: pickBest(trials, objective) };
+  const counted = shards.every((s) => s.value.epochs !== undefined);
+  const epochs = shards.reduce((sum, s) => sum + (s.value.epochs ?? 0), 0);
+  return {
+    sweep: first.value.sweep,
+    ...objective,
+    trials,
+    best: pickBest(trials, objective),
+    ...(counted ? { epochs } : {}),
+  };
 }
 
 function parseShard({ file, text }: ShardText): { file: string; value: ShardFile } {

@@ -29,6 +29,20 @@ describe("actions/tune: shards, then merge (dist/, as the runner runs them)", ()
     expect(merge.summary).not.toBe("");
   }, 120_000);
 
+  test("a whole sweep (no shard) scores its best once on the test rows; prune=false trains every trial in full", async () => {
+    const workspace = await tuneProject(["trials: 3", "seed: 5", "space:", "  hidden: [[4], [6], [8]]"]);
+
+    const run = await runAction("tune", { prune: "false" }, { workspace });
+    const bad = await runAction("tune", { prune: "maybe" }, { workspace });
+
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.summary).toMatch(/retrained on all training rows, scored once on the test rows: \*\*f1_macro/);
+    expect(run.summary).toContain("Epochs trained by all trials: 9.");
+    expect(run.summary).not.toContain("pruned");
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain("prune");
+  }, 120_000);
+
   test("merge with no shard files in the folder is bad input (exit 2)", async () => {
     const empty = await mkdtemp(path.join(tmpdir(), "mg-empty-"));
 

@@ -34,16 +34,22 @@ export function table(rows: number, seed: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A small project whose `tune:` block is `tune` (YAML lines, indented under `tune:`). */
-export function tuneProject(tuneLines: string[]): Promise<string> {
+/**
+ * A small project whose `tune:` block is `tune` (YAML lines, indented under `tune:`); `test` names its
+ * test file (test.csv is written whatever the name).
+ */
+export function tuneProject(
+  tuneLines: string[],
+  options: { test?: string; epochs?: number } = {},
+): Promise<string> {
   const config = [
     "version: 1",
     "name: toy",
     "# the data: a toy boundary",
-    "data: { train: train.csv, test: test.csv, target: y, id: id }",
+    `data: { train: train.csv, test: ${options.test ?? "test.csv"}, target: y, id: id }`,
     "model:",
     "  hidden: [4]",
-    "  epochs: 3  # short on purpose",
+    `  epochs: ${options.epochs ?? 3}  # short on purpose`,
     "  batchSize: 32",
     "  learningRate: 0.01",
     "  backend: cpu",

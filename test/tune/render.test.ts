@@ -35,6 +35,38 @@ describe("renderSweepMarkdown", () => {
     ]);
   });
 
+  test("pruned trials come after the finished ones, never ranked or best; the test score is its own line", () => {
+    const pruned: TuneResult = {
+      ...result,
+      trials: [
+        ...result.trials.slice(0, 3).map((t) => ({ ...t, epochs: 9 })),
+        {
+          index: 3,
+          params: { learningRate: 0.2, dropout: 0.1, hidden: [4] },
+          metrics: { rmse: 0.5 },
+          run: "r4",
+          epochs: 3,
+          pruned: true,
+        },
+      ],
+      epochs: 30,
+      test: { run: "final", metrics: { rmse: 1.25 } },
+    };
+
+    const markdown = renderSweepMarkdown(pruned);
+
+    const rows = markdown.split("\n").filter((l) => l.startsWith("|"));
+    expect(rows[2]!.replace(/\s+/g, " ")).toBe("| 1 | 2 | 0.1 | [8] | 1 | r2 |");
+    expect(rows.at(-1)!.replace(/\s+/g, " ")).toBe("| pruned | 3 | 0.2 | [4] | 0.5 (3 epochs) | r4 |");
+    expect(mergeShards([shardOf(pruned)]).best?.index).toBe(2);
+    expect(markdown).toContain(
+      "the test rows are not read during the search. Epochs trained by all trials: 30.",
+    );
+    expect(markdown).toContain(
+      "Best params (trial 2) retrained on all training rows, scored once on the test rows: **rmse 1.25** (run final).",
+    );
+  });
+
   test("the chart plots the metric against the param with the largest rank correlation", () => {
     const markdown = renderSweepMarkdown(result);
 
@@ -102,3 +134,17 @@ describe("mergeShards", () => {
     expect(merge).toThrow(/holds trials \[0, 1\], expected \[0, 2\]/);
   });
 });
+
+function shardOf(r: TuneResult) {
+  const text = JSON.stringify({
+    version: 1,
+    sweep: r.sweep,
+    shard: { index: 1, count: 1 },
+    plan: { trials: r.trials.length, hash: "h" },
+    metric: r.metric,
+    direction: r.direction,
+    trials: r.trials,
+    epochs: r.epochs,
+  });
+  return { file: "shard-1-of-1.json", text };
+}
