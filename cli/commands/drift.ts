@@ -7,6 +7,7 @@ import {
   type DriftRequestInput,
   runDriftRequest,
 } from "../../core/drift/request.js";
+import { DriftMethodName } from "../../core/drift/schema.js";
 import { ExitCode } from "../../core/errors.js";
 import { isAlert } from "../../core/monitor/index.js";
 import { printJson, projectConfig, stringFlag } from "../common.js";
@@ -21,7 +22,7 @@ export const driftCommand: Command = {
   details: [
     "PATH is a data file, glob or URL (CSV, TSV, JSON Lines, Parquet), or a stored profile (.json, e.g. the",
     "profile.json training saves beside a model). Defaults come from the config's drift: block.",
-    "--method auto|ks|wasserstein|psi|jensenshannon|chisquare|z (default auto: Evidently's choice; tests on",
+    `--method ${DriftMethodName.options.join("|")} (default auto: Evidently's choice; tests on`,
     "references of <= 1000 rows, distances above). --threshold: dataset drift when this share of columns drifted.",
     "--column-threshold: a p-value (tests) or distance (distances) instead of the method's 0.05 / 0.1.",
     "--min-effect (opt-in): the effect size a significant test needs to count: Cohen's h for two values, w for",

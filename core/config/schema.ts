@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_MISSING } from "../data/cells.js";
 import { Command, ParamSpecs } from "./command.js";
+import { DRIFT_METHOD_NAMES } from "./plugin-names.js";
 
 /** Names a column; empty names are never valid. */
 const Column = z.string().min(1);
@@ -139,15 +140,8 @@ export const Gate = z.union([
 ]);
 export type Gate = z.infer<typeof Gate>;
 
-export const DriftMethodName = z.enum([
-  "auto",
-  "ks",
-  "wasserstein",
-  "psi",
-  "jensenshannon",
-  "chisquare",
-  "z",
-]);
+/** `auto` or a method of the registry core/drift/methods/index.ts (its names generated into plugin-names.ts). */
+export const DriftMethodName = z.enum(["auto", ...DRIFT_METHOD_NAMES]);
 export const DriftConfig = z.strictObject({
   reference: Path.optional().describe("a data file or a stored profile (.json)"),
   current: Path.optional().describe("current data: a file, glob or URL"),

@@ -2,9 +2,9 @@ import { UserError } from "../errors.js";
 import type { ColumnProfile, DatasetProfile } from "../profile/index.js";
 import { chartOf } from "./chart.js";
 import { effectSize } from "./effect.js";
-import { driftMethods } from "./methods/index.js";
+import { driftMethod } from "./methods/index.js";
 import type { DriftColumn, DriftMethodName, DriftResult, MethodName, SideStats } from "./schema.js";
-import type { ColumnView, DriftMethod } from "./view.js";
+import type { ColumnKind, ColumnView, DriftMethod } from "./view.js";
 import { choosePoints, columnView, comparedAs, unionDistinct } from "./views.js";
 
 export interface CompareOptions {
@@ -126,9 +126,8 @@ export function compareColumn(
   const b = columnView(cur, kind, options.sorted?.current?.get(name), "current");
   if ("skip" in b) return b;
   if (kind === "numeric") choosePoints(a.view, b.view);
-  const chosen = pickMethod(method, kind, ref, cur, a.view, b.view);
   // A numeric column with few values is compared by value counts, as Evidently does.
-  const as = chosen.accepts.includes(kind) ? kind : "categorical";
+  const { chosen, name: methodName, as } = pickMethod(method, kind, ref, cur, a.view, b.view);
   if (as === "categorical" && (!a.view.counts || !b.view.counts)) {
     return { skip: `${chosen.name} needs value counts, and the column has too many distinct values` };
   }
@@ -146,7 +145,7 @@ export function compareColumn(
   return {
     column: name,
     kind,
-    method: chosen.name,
+    method: methodName,
     statistic: finite(result.statistic),
     ...(result.pValue === undefined ? {} : { pValue: result.pValue }),
     threshold: columnThreshold,
@@ -164,19 +163,34 @@ export function compareColumn(
 
 function pickMethod(
   method: DriftMethodName,
-  kind: "numeric" | "categorical",
+  kind: ColumnKind,
   ref: ColumnProfile,
   cur: ColumnProfile,
   a: ColumnView,
   b: ColumnView,
-): DriftMethod {
+): { chosen: DriftMethod; name: MethodName; as: ColumnKind } {
   const distinct = unionDistinct(ref, cur, a, b);
-  const named = method === "auto" ? undefined : driftMethods.get(method);
-  // A method that cannot read this kind of column (ks on categories) leaves it to the automatic choice.
-  const usable =
-    named && (named.accepts.includes(kind) || (named.accepts.includes("categorical") && a.counts));
-  if (named && usable && !(named.name === "z" && distinct > 2)) return named;
-  return driftMethods.get(autoMethod(kind, a.n, distinct))!;
+  if (method !== "auto") {
+    const named = driftMethod(method);
+    const as = readAs(named, kind, distinct, a);
+    // A method that cannot read this column (ks on categories, z on three values) leaves it to the automatic choice.
+    if (as) return { chosen: named, name: method, as };
+  }
+  const name = autoMethod(kind, a.n, distinct);
+  const chosen = driftMethod(name);
+  return { chosen, name, as: readAs(chosen, kind, distinct, a) ?? "categorical" };
+}
+
+/** The column as it is, else a numeric column with value counts as categories, else not readable by `method`. */
+function readAs(
+  method: DriftMethod,
+  kind: ColumnKind,
+  distinct: number,
+  a: ColumnView,
+): ColumnKind | undefined {
+  if (method.accepts(kind, distinct)) return kind;
+  if (kind === "numeric" && a.counts && method.accepts("categorical", distinct)) return "categorical";
+  return undefined;
 }
 
 /** Exit 1: a check that compared nothing must not pass. */

@@ -18,7 +18,7 @@ export { effectSize, robustScale } from "./effect.js";
 export { EXACT_LIMIT } from "./exact.js";
 export { guessHints, hintsFromProfile } from "./hints.js";
 export { isProfileFile, type LoadSideOptions, loadSide, readProfileFile, type Side } from "./load.js";
-export { driftMethods } from "./methods/index.js";
+export { driftMethod, driftMethods } from "./methods/index.js";
 export { kolmogorovSf, ksPValue } from "./numeric.js";
 export * from "./schema.js";
 export type { ColumnView, DriftMethod } from "./view.js";

@@ -36,13 +36,27 @@ export interface MethodOutcome {
  * below the threshold, distances when the statistic reaches it.
  */
 export interface DriftMethod {
-  name: "ks" | "wasserstein" | "psi" | "jensenshannon" | "chisquare" | "z";
+  /**
+   * The name `drift.method`, `--method` and `with.method` use. The registry (methods/index.ts) is the one
+   * list: `npm run schemas` copies the names to the config enum and the action.yml descriptions.
+   */
+  name: string;
   kind: MethodKind;
   /** Evidently's defaults: 0.05 for p-values, 0.1 for distances. */
   defaultThreshold: number;
-  /** Column kinds it can compare; numeric columns with few values may be compared as categories. */
-  accepts: ReadonlyArray<"numeric" | "categorical">;
-  compare(reference: ColumnView, current: ColumnView, as: "numeric" | "categorical"): MethodOutcome;
+  /**
+   * Whether it can compare a column read as `as` with `distinct` values (both sides' union). A numeric column
+   * with few values is offered as categories when the numeric reading is refused.
+   */
+  accepts(as: ColumnKind, distinct: number): boolean;
+  compare(reference: ColumnView, current: ColumnView, as: ColumnKind): MethodOutcome;
+}
+
+export type ColumnKind = "numeric" | "categorical";
+
+/** The usual `accepts`: by column kind only. */
+export function acceptsKinds(...kinds: ColumnKind[]): DriftMethod["accepts"] {
+  return (as) => kinds.includes(as);
 }
 
 /** Sorted union of both sides' categories, so results never depend on Map insertion order. */

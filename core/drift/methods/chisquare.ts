@@ -1,5 +1,5 @@
 import { chiSquaredSf } from "../../stats/index.js";
-import { categoryKeys, countsOf, type DriftMethod } from "../view.js";
+import { acceptsKinds, categoryKeys, countsOf, type DriftMethod } from "../view.js";
 
 /**
  * Pearson's goodness-of-fit test of current's counts against the reference's shares scaled to current's
@@ -9,7 +9,7 @@ export const chiSquare: DriftMethod = {
   name: "chisquare",
   kind: "test",
   defaultThreshold: 0.05,
-  accepts: ["categorical"],
+  accepts: acceptsKinds("categorical"),
   compare(reference, current) {
     const keys = categoryKeys(reference, current);
     const expected = countsOf(reference, keys).map((c) => (c * current.n) / Math.max(1, reference.n));

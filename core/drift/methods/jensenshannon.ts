@@ -1,12 +1,12 @@
 import { binnedShares } from "../binned.js";
-import type { DriftMethod } from "../view.js";
+import { acceptsKinds, type DriftMethod } from "../view.js";
 
 /** Jensen-Shannon distance, base 2 (scipy.spatial.distance.jensenshannon), over Evidently's bins. */
 export const jensenShannon: DriftMethod = {
   name: "jensenshannon",
   kind: "distance",
   defaultThreshold: 0.1,
-  accepts: ["numeric", "categorical"],
+  accepts: acceptsKinds("numeric", "categorical"),
   compare(reference, current, as) {
     const shares = binnedShares(reference, current, as, false);
     return { statistic: jsDistance(shares.reference, shares.current), source: shares.source };

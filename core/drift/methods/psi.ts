@@ -1,12 +1,12 @@
 import { binnedShares } from "../binned.js";
-import type { DriftMethod } from "../view.js";
+import { acceptsKinds, type DriftMethod } from "../view.js";
 
 /** Population stability index over Evidently's bins, empty bins filled with a small share. */
 export const psi: DriftMethod = {
   name: "psi",
   kind: "distance",
   defaultThreshold: 0.1,
-  accepts: ["numeric", "categorical"],
+  accepts: acceptsKinds("numeric", "categorical"),
   compare(reference, current, as) {
     const shares = binnedShares(reference, current, as, true);
     let value = 0;

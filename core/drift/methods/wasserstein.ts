@@ -1,5 +1,5 @@
 import { populationStd, wassersteinDistance } from "../numeric.js";
-import type { DriftMethod } from "../view.js";
+import { acceptsKinds, type DriftMethod } from "../view.js";
 
 /** The reference's spread below which Evidently stops dividing by it. */
 const MIN_NORM = 0.001;
@@ -9,7 +9,7 @@ export const wassersteinNorm: DriftMethod = {
   name: "wasserstein",
   kind: "distance",
   defaultThreshold: 0.1,
-  accepts: ["numeric"],
+  accepts: acceptsKinds("numeric"),
   compare(reference, current) {
     const { w, source } = wassersteinDistance(reference, current);
     const norm = Math.max(populationStd(reference), MIN_NORM);

@@ -9,7 +9,8 @@ export const zTest: DriftMethod = {
   name: "z",
   kind: "test",
   defaultThreshold: 0.05,
-  accepts: ["categorical"],
+  // At most two values: a column with more is left to the automatic choice (chisquare).
+  accepts: (as, distinct) => as === "categorical" && distinct <= 2,
   compare(reference, current) {
     const keys = categoryKeys(reference, current);
     if (keys.length > 2) throw new Error(`z-test: ${keys.length} values, expected at most 2`);
