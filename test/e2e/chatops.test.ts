@@ -120,7 +120,11 @@ describe("chat-ops end to end: commands report back to their pull request; the m
   const checkOf = (sha: string) => h.gh.checkRuns.filter((c) => c.head_sha === sha);
 
   beforeAll(async () => {
-    [h, results, ws] = await Promise.all([startHarness({ openapi: true }), startFakeResults(), churnWorkspace()]);
+    [h, results, ws] = await Promise.all([
+      startHarness({ openapi: true }),
+      startFakeResults(),
+      churnWorkspace(),
+    ]);
     installGitData(h.gh.fake, OWNER, REPO);
     h.gh.pulls.clear();
     h.gh.pulls.set(PR, {
