@@ -13,6 +13,7 @@ import type { Baseline } from "../report/schema.js";
 import { boundsOf } from "../stats/index.js";
 import { RunStore } from "../tracking/index.js";
 import { RunRecord } from "../tracking/schema.js";
+import { diffModelData } from "./data-diff.js";
 import { type DataPartInfo, loadProjectData, loadTable, type ProjectData } from "./dataset.js";
 
 export interface EvaluateProjectOptions {
@@ -112,6 +113,10 @@ export async function evaluateProject(
   };
   await options.store.save(run);
 
+  // Rows changed since the champion, from the index and profile each model folder keeps.
+  const dataDiff = options.championDir
+    ? await diffModelData(options.modelDir, options.championDir)
+    : undefined;
   const primary = config.metrics.primary ?? (task === "classification" ? "f1_macro" : "rmse");
   const classification = task === "classification" ? (scored as ClassificationData) : undefined;
   const matrix = classification ? confusionMatrix(classification) : undefined;
@@ -152,6 +157,7 @@ export async function evaluateProject(
       ...trainPart(trainRun.success ? trainRun.data : undefined, info.train),
       test: part(info.test),
       changes: changes(trainRun.success ? trainRun.data : undefined, champion),
+      ...(dataDiff ? { diff: dataDiff } : {}),
     },
     ...(trainRun.success && trainRun.data.history.length > 0 ? { history: trainRun.data.history } : {}),
     ...(trainRun.success

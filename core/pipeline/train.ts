@@ -5,6 +5,7 @@ import { resolveParams } from "../command/params.js";
 import type { LoadedConfig } from "../config/index.js";
 import type { ColumnTable } from "../data/split.js";
 import type { Batch } from "../data/types.js";
+import { buildRowIndex, DATA_INDEX } from "../diff/row-index.js";
 import { UserError } from "../errors.js";
 import {
   type BackendOptions,
@@ -83,6 +84,7 @@ export async function trainProject(
     });
     await recordRun(dir, run);
     await writeFile(path.join(dir, REFERENCE_PROFILE), `${JSON.stringify(profileTable(train))}\n`);
+    await writeRowIndex(dir, train, data.test, config.data.id);
     return { dir, run };
   }
   if (Object.keys(options.commandParams ?? {}).length > 0) {
@@ -179,7 +181,13 @@ async function trainInto(
   run.model = dir;
   await saveModel(partial, trained, run);
   await writeFile(path.join(partial, REFERENCE_PROFILE), `${JSON.stringify(profileTable(data.train))}\n`);
+  await writeRowIndex(partial, data.train, data.test, config.data.id);
   return { dir, run, trained };
+}
+
+/** Row hashes of the training and test data, so evaluate can say which rows a pull request changed. */
+async function writeRowIndex(dir: string, train: ColumnTable, test: ColumnTable, id?: string): Promise<void> {
+  await writeFile(path.join(dir, DATA_INDEX), `${JSON.stringify(buildRowIndex(train, test, id))}\n`);
 }
 
 /** The run goes into the imported model's modelgate.json, as a native run's does: the registry's lineage. */

@@ -1,3 +1,4 @@
+import { dataChanged, diffLines, diffRows, shownShifts } from "./data-diff.js";
 import { escapeHtml as esc } from "./escape.js";
 import {
   boundsLabel,
@@ -206,6 +207,25 @@ function data(report: Report): string {
   );
 }
 
+function dataDiff(report: Report): string {
+  const diff = report.data.diff;
+  if (!diff || !dataChanged(diff)) return "";
+  const { head, rows } = diffRows(diff);
+  const { shown, more } = shownShifts(diff);
+  const shifts = shown.map((s) => `<li><code>${esc(s.column, NAME)}</code>: ${esc(s.change, TEXT)}</li>`);
+  if (more > 0) shifts.push(`<li>and ${formatCount(more)} more</li>`);
+  return section(
+    "data-diff",
+    "Data changed since the champion",
+    table(
+      head,
+      rows.map((row) => row.map((cell) => esc(cell))),
+    ),
+    shifts.length ? `<p>Shifted columns:</p><ul>${shifts.join("")}</ul>` : "",
+    ...diffLines(diff).map((line) => `<p>${esc(line, TEXT)}</p>`),
+  );
+}
+
 function curve(report: Report): string {
   const chart = trainingCurveSvg(report);
   if (!chart) return "";
@@ -238,6 +258,7 @@ function run(report: Report): string {
 export function renderHtml(report: Report): string {
   const parts = [
     verdict(report),
+    dataDiff(report),
     gates(report),
     metrics(report),
     confusion(report),

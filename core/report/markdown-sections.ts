@@ -1,4 +1,5 @@
 import { markdownTable } from "markdown-table";
+import { dataChanged, diffLines, diffRows, shownShifts } from "./data-diff.js";
 import { escapeMarkdown as esc } from "./escape.js";
 import {
   boundsLabel,
@@ -20,6 +21,8 @@ import type { Report } from "./schema.js";
 /** Names shown in the comment are cut to this many characters before escaping. */
 export const SHOWN_NAME = 60;
 const SHOWN_TEXT = 300;
+/** A shifted column's change as modelgate writes it is under 200 characters (kind, missing, mean, a category). */
+const SHOWN_CHANGE = 200;
 const NAMED_FAILURES = 5;
 /** Mermaid draws about this many points legibly; longer curves are sampled evenly. */
 const CURVE_POINTS = 60;
@@ -185,6 +188,29 @@ export function perClassTable(report: Report, rows: number[]): string {
     ];
   });
   return table([["Class", "Precision", "Recall", "F1", "Support"], ...body], ["l", "r", "r", "r", "r"]);
+}
+
+/** "Data changed since the champion": two table rows at most, ten shifted columns at most. */
+export function dataDiffSection(report: Report): string {
+  const diff = report.data.diff;
+  if (!diff || !dataChanged(diff)) return "";
+  const { head, rows } = diffRows(diff);
+  const parts = [
+    "#### Data changed since the champion",
+    table(
+      [head, ...rows.map((row) => row.map((cell) => esc(cell)))],
+      head.map((_, i) => (i === 0 ? "l" : "r")),
+    ),
+  ];
+  const { shown, more } = shownShifts(diff);
+  if (shown.length > 0) {
+    const list = shown.map((s) => `- **${esc(s.column, SHOWN_NAME)}**: ${esc(s.change, SHOWN_CHANGE)}`);
+    if (more > 0) list.push(`- and ${formatCount(more)} more`);
+    parts.push(["Shifted columns:", "", ...list].join("\n"));
+  }
+  const lines = diffLines(diff);
+  if (lines.length > 0) parts.push(lines.map((line) => esc(line, SHOWN_TEXT)).join("<br>\n"));
+  return parts.join("\n\n");
 }
 
 export function dataSummary(report: Report): string {

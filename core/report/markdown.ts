@@ -1,6 +1,7 @@
 import { classesBySupport } from "./format.js";
 import {
   confusionTable,
+  dataDiffSection,
   dataSummary,
   details,
   gatesTable,
@@ -85,6 +86,9 @@ function compose(report: Report, cut: Cut): string {
   const dropped = (section: Optional) => cut.dropped.has(section);
   const omitted: string[] = [];
 
+  // A reviewer reads the data change before the metrics it explains.
+  const dataDiff = dataDiffSection(report);
+  if (dataDiff) parts.push(dataDiff);
   if (dropped("gates")) omitted.push("gates");
   else parts.push(details(`Gates (${report.gates.length})`, gatesTable(report), !report.passed));
   if (dropped("metrics")) omitted.push("metrics");

@@ -154,6 +154,39 @@ export const Override = z.object({
 });
 export type Override = z.infer<typeof Override>;
 
+const DiffCount = Count.max(Number.MAX_SAFE_INTEGER);
+
+/** The data diff shown first in the comment: bounded, since it comes back from pull-request artifacts. */
+export const DataDiffSummary = z.object({
+  parts: z
+    .array(
+      z.object({
+        part: z.enum(["train", "test"]),
+        old: DiffCount.optional().describe("absent when the champion's count is unknown"),
+        new: DiffCount,
+        added: DiffCount.optional(),
+        removed: DiffCount.optional(),
+        changed: DiffCount.optional().describe("same id, some cell differs"),
+      }),
+    )
+    .max(2),
+  matchedBy: z
+    .enum(["id", "rows", "counts"])
+    .describe("rows matched by the id column, as whole rows, or only counted"),
+  id: Name.optional(),
+  columns: z.object({
+    added: z.array(Name).max(REPORT_LIMITS.changes),
+    removed: z.array(Name).max(REPORT_LIMITS.changes),
+  }),
+  shifted: z
+    .array(z.object({ column: Name, change: Text }))
+    .max(REPORT_LIMITS.changes)
+    .describe("training columns whose distribution moved"),
+  moreShifted: DiffCount.optional().describe("shifted columns beyond the list"),
+  notes: z.array(Text).max(10),
+});
+export type DataDiffSummary = z.infer<typeof DataDiffSummary>;
+
 /**
  * Unknown keys are dropped rather than refused: a newer modelgate that adds a field still
  * renders in an older bot. A change that breaks readers bumps `version`.
@@ -191,6 +224,7 @@ export const Report = z
       train: DataPart.optional(),
       test: DataPart.optional(),
       changes: z.array(Text).max(REPORT_LIMITS.changes).optional(),
+      diff: DataDiffSummary.optional().describe("the challenger's data against the champion's"),
     }),
     history: z.array(Epoch).max(REPORT_LIMITS.history).optional(),
     run: RunInfo.optional(),

@@ -122,6 +122,7 @@ describe("actions/drift, run as the runner runs it", () => {
     const files = [...h.git.files("modelgate/retrain-churn").keys()].sort();
     expect(files).toEqual([
       "README.md",
+      "models/churn/data-index.json",
       "models/churn/drift-report.md",
       "models/churn/model.json",
       "models/churn/modelgate.json",

@@ -289,6 +289,7 @@ describe("lifecycle of examples/churn: pull request, report, promote, publish, s
     const branch = [...git.files("modelgate/retrain-churn").keys()].sort();
     expect(branch).toEqual([
       "modelgate.yml",
+      "models/churn/data-index.json",
       "models/churn/drift-report.md",
       "models/churn/model.json",
       "models/churn/modelgate.json",

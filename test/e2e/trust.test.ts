@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Octokit } from "octokit";
@@ -296,6 +296,38 @@ describe("trust: the modelgate check cannot be forged", () => {
     expect(check.conclusion).toBe("failure");
     expect(commentOn(number)).toContain("Champion: version v1");
     expect(commentOn(number)).toMatch(/f1&#95;macro \(primary\) \| [0-9.]+ \| [0-9.]+ \| \S+ \|/);
+  });
+
+  it("a data PR: its comment shows rows added, removed and changed and the shifted column before the metrics", async () => {
+    const sha = "5".repeat(40);
+    const number = openPull(sha);
+    const file = path.join(ws.dir, "data/train.csv");
+    const original = await readFile(file, "utf8");
+    const [header, ...rows] = original.trimEnd().split("\n");
+    const tenure = header!.split(",").indexOf("tenure_months");
+    // The first 50 customers leave, the next 1,000 have 30 more months of tenure, 100 new ones arrive.
+    const changed = rows.slice(50).map((row, i) => {
+      if (i >= 1000) return row;
+      const cells = row.split(",");
+      cells[tenure] = String(Number(cells[tenure]) + 30);
+      return cells.join(",");
+    });
+    const added = rows.slice(0, 100).map((row, i) => row.replace(/^C\d+/, `C9${String(i).padStart(4, "0")}`));
+    await writeFile(file, `${[header, ...changed, ...added].join("\n")}\n`);
+    try {
+      const { report } = await workflow("data", sha, "{}");
+      await judged(sha, await completeRun(number, report));
+    } finally {
+      await writeFile(file, original);
+    }
+    const comment = commentOn(number);
+
+    expect(comment).toContain("| train | 4,000 → 4,050 | 100 | 50 | 1,000 |");
+    expect(comment).toContain("| test | 1,000 → 1,000 | 0 | 0 | 0 |");
+    expect(comment).toMatch(/- \*\*tenure&#95;months\*\*: mean [0-9.]+ → [0-9.]+ &#40;\+0\.\d+ std&#41;/);
+    const at = (text: string) => comment.indexOf(text);
+    expect(at("#### Data changed since the champion")).toBeGreaterThan(0);
+    expect(at("#### Data changed since the champion")).toBeLessThan(at("#### Metrics"));
   });
 
   /** PR 1's report with a perfect score: what a forger uploads. */

@@ -106,6 +106,7 @@ describe("training without silent failures", () => {
     expect(kept).toEqual(["notes.txt"]);
     expect(forced.code).toBe(0);
     expect(await tree(path.join(dir, "model"))).toEqual([
+      "data-index.json",
       "model.json",
       "modelgate.json",
       "profile.json",

@@ -217,5 +217,36 @@ describe("renderMarkdown", () => {
       expect(markdown).toContain("Left out to stay within GitHub's comment size: gates.");
       expect(markdown).toContain("#### Metrics");
     });
+
+    it("keeps a hostile data diff small: ten shifted columns, three notes, capped strings", () => {
+      const base = sampleReport();
+      const report = {
+        ...base,
+        data: {
+          ...base.data,
+          diff: {
+            parts: [{ part: "train" as const, old: 1, new: 2, added: 1, removed: 0, changed: 0 }],
+            matchedBy: "id" as const,
+            id: "<".repeat(200),
+            columns: { added: Array(100).fill("|".repeat(200)), removed: Array(100).fill("*".repeat(200)) },
+            shifted: Array.from({ length: 100 }, (_, i) => ({
+              column: `${"_".repeat(190)}${i}`,
+              change: "<".repeat(2000),
+            })),
+            moreShifted: 5,
+            notes: Array(10).fill(">".repeat(2000)),
+          },
+        },
+      };
+
+      const markdown = renderMarkdown(report);
+      const section = markdown.slice(markdown.indexOf("#### Data changed"), markdown.indexOf("<details>"));
+
+      expect(section.length).toBeGreaterThan(0);
+      expect(section.length).toBeLessThanOrEqual(25_000);
+      expect(section.match(/^- \*\*/gm)).toHaveLength(10);
+      expect(section).toContain("- and 95 more");
+      expect(markdown).toContain("#### Metrics");
+    });
   });
 });
