@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from "node:module"; import { fileURLToPath as __mgFileURLToPath } from "node:url"; const require = __mgCreateRequire(import.meta.url); const __filename = __mgFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
-function u(t){let e=t>>>0;return()=>{e=e+1831565813>>>0;let r=e;return r=Math.imul(r^r>>>15,r|1),r^=r+Math.imul(r^r>>>7,r|61),((r^r>>>14)>>>0)/4294967296}}function l(t,e,r){for(let n=0;n<r.length;n++)r[n]=Math.floor(t()*e);return r}export{u as a,l as b};

@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from "node:module"; import { fileURLToPath as __mgFileURLToPath } from "node:url"; const require = __mgCreateRequire(import.meta.url); const __filename = __mgFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
-import{a,b,c,d,e,f,g}from"./chunk-4KUXCKQ7.js";import"./chunk-GOOJ6JIB.js";import"./chunk-SCQHAFTA.js";import"./chunk-SUFMUKLN.js";import"./chunk-D3PIZVDW.js";export{c as csvByteRanges,d as openCsvRange,e as openData,f as openOne,g as readTable,b as readerFor,a as readers};
