@@ -40,8 +40,9 @@ export async function timed(command: string, args: string[]): Promise<Timed> {
 export async function pythonWithPackages(modules: string[]): Promise<string | undefined> {
   for (const python of ["/usr/bin/python3", "python3"]) {
     try {
-      await timed(python, ["-c", modules.map((m) => `import ${m}`).join("; ")]);
-      return python;
+      // Exit 0 only: timed() lets exit 1 through (a failed check), and a missing module exits 1.
+      const probe = await timed(python, ["-c", modules.map((m) => `import ${m}`).join("; ")]);
+      if (probe.code === 0) return python;
     } catch {}
   }
   return undefined;
