@@ -1,10 +1,11 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Octokit } from "octokit";
 import { z } from "zod";
 import { Config, type LoadedConfig, parseConfig } from "../core/config/index.js";
 import { UserError } from "../core/errors.js";
+import { parseAt } from "../core/parse.js";
 import type { Logger } from "../core/ports.js";
+import { readEventFile } from "./runtime.js";
 
 /** What a pull request may not decide for itself: read from the base's modelgate.yml, never the workspace's. */
 // `name` too: it picks the registry model whose champion is the baseline, so a pull request cannot rename
@@ -44,9 +45,7 @@ export async function baseRef(
   }
   if (event !== "pull_request" && event !== "pull_request_target" && event !== "merge_group")
     return undefined;
-  const payload: unknown = env.GITHUB_EVENT_PATH
-    ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8"))
-    : {};
+  const payload: unknown = (await readEventFile(env.GITHUB_EVENT_PATH)) ?? {};
   const parsed =
     event === "merge_group"
       ? MergeGroupEvent.safeParse(payload).data?.merge_group.base_sha
@@ -87,7 +86,7 @@ export async function withBaseGates(
       },
     );
   }
-  const env = RunnerEnv.parse(options.env);
+  const env = parseAt(RunnerEnv, options.env, { what: "the runner's environment", field: "env" });
   const [owner, repo] = env.GITHUB_REPOSITORY.split("/") as [string, string];
   const octokit = new Octokit({ auth: options.token, baseUrl: env.GITHUB_API_URL.replace(/\/$/, "") });
   let text: string | undefined;

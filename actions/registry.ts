@@ -5,6 +5,7 @@ import { Octokit } from "octokit";
 import { z } from "zod";
 import type { LoadedConfig } from "../core/config/index.js";
 import { UserError } from "../core/errors.js";
+import { parseAt } from "../core/parse.js";
 import {
   baselineChoice,
   openRegistry,
@@ -27,7 +28,7 @@ const RunnerEnv = z.object({
 export function actionRegistry(loaded: LoadedConfig): RegistryStore {
   const config = loaded.config.registry;
   if (config.store === "local") return openRegistry(config, { root: loaded.root });
-  const env = RunnerEnv.parse(process.env);
+  const env = parseAt(RunnerEnv, process.env, { what: "the runner's environment", field: "env" });
   const token = input("github-token", optionalString) ?? env.GITHUB_TOKEN;
   if (!token) {
     throw new UserError("the github registry store needs a token: pass github-token (default github.token)", {

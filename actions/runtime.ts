@@ -1,6 +1,7 @@
+import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { z } from "zod";
-import { describeError, ExitCode, UserError } from "../core/errors.js";
+import { describeError, ExitCode, fsError, UserError } from "../core/errors.js";
 import { parseAt } from "../core/parse.js";
 import type { Logger } from "../core/ports.js";
 
@@ -72,4 +73,20 @@ export function workspace(): string {
 
 export function failUnless(passed: boolean): number {
   return passed ? ExitCode.ok : ExitCode.checkFailed;
+}
+
+/** The runner's event file (GITHUB_EVENT_PATH) as JSON; a missing or garbled file is named, never a crash. */
+export async function readEventFile(eventPath: string | undefined): Promise<unknown> {
+  if (!eventPath) return undefined;
+  let text: string;
+  try {
+    text = await readFile(eventPath, "utf8");
+  } catch (error) {
+    throw fsError(error, eventPath);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError("the event file is not JSON", { file: eventPath, field: "GITHUB_EVENT_PATH" });
+  }
 }

@@ -165,7 +165,6 @@ export type CommandArgs<N extends CommandName> = z.output<(typeof COMMANDS)[N]["
 export type Command = { [N in CommandName]: { name: N; args: CommandArgs<N> } }[CommandName];
 export type Parsed = { ok: true; command: Command } | { ok: false; name: string; role: Role; error: string };
 
-export const roleOfCommand = (name: CommandName): Role => COMMANDS[name].role;
 export const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 /** Every input a command's dispatch sends: the common three, then its own. */

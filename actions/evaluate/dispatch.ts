@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
 import type { Report } from "../../core/report/index.js";
+import { readEventFile } from "../runtime.js";
 
 const DispatchEvent = z.object({
   inputs: z
@@ -32,7 +32,7 @@ export async function dispatchedPullRequest(
   commit: string | undefined,
 ): Promise<Report["pullRequest"]> {
   if (env.GITHUB_EVENT_NAME !== "workflow_dispatch" || !env.GITHUB_EVENT_PATH) return undefined;
-  const parsed = DispatchEvent.safeParse(JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")));
+  const parsed = DispatchEvent.safeParse(await readEventFile(env.GITHUB_EVENT_PATH));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError(`dispatch input ${issue.path.at(-1)?.toString()}: ${issue.message}`, {

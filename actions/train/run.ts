@@ -1,5 +1,6 @@
 import path from "node:path";
 import * as core from "@actions/core";
+import { z } from "zod";
 import { RetrainParams, zodProblem } from "../../bot/commands.js";
 import type { ModelConfig } from "../../core/config/schema.js";
 import { UserError } from "../../core/errors.js";
@@ -51,12 +52,14 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> {
   } catch {
     json = undefined;
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+  const parsed = z.record(z.string(), z.unknown()).safeParse(json);
+  if (!parsed.success) {
     throw new UserError(`expected a JSON object of model.params values, found '${text.slice(0, 80)}'`, {
       field: "with.params",
     });
   }
-  return json as Record<string, unknown>;
+  // Each value is checked against the declared model.params (core/command/params.ts).
+  return parsed.data;
 }
 
 /**

@@ -11,7 +11,7 @@ import { storeRoot } from "./model.js";
 export const importCommand: Command = {
   name: "import",
   summary: "turn an ONNX file or a TensorFlow.js model folder into a modelgate model folder",
-  usage: "import FILE|DIR [--out DIR] [--preprocessor FILE]",
+  usage: "import FILE|DIR [--out DIR [--force]] [--preprocessor FILE]",
   details: [
     `Kinds: ${modelKinds()
       .filter((k) => k !== "modelgate-mlp")
@@ -21,8 +21,9 @@ export const importCommand: Command = {
     "whose output is not class probabilities, is refused (exit 2) and nothing is left behind.",
     "--preprocessor FILE puts modelgate's preprocessing in front (a preprocessor JSON, or a model folder's",
     "modelgate.json): the model then takes the encoded rows. Default DIR: .modelgate/artifacts/import-<time>/model.",
+    "A non-empty DIR is refused unless --force (it is replaced only once the import succeeded).",
   ],
-  flags: { out: { type: "string" }, preprocessor: { type: "string" } },
+  flags: { out: { type: "string" }, force: { type: "boolean" }, preprocessor: { type: "string" } },
   async run(positionals, flags, ctx) {
     const source = requirePositional(positionals, 0, "FILE|DIR");
     const loaded = (await projectConfig(ctx, true))!;
@@ -35,6 +36,7 @@ export const importCommand: Command = {
         ? path.resolve(ctx.io.cwd, out)
         : path.join(storeRoot(loaded), "artifacts", `import-${RunStore.newId(new Date())}`, "model"),
       ...(preprocessor ? { preprocessor: path.resolve(ctx.io.cwd, preprocessor) } : {}),
+      force: flags.force === true,
       logger: ctx.logger,
       git: await gitInfo(loaded.root),
       by: ctx.io.env.GITHUB_ACTOR ?? ctx.io.env.USER,

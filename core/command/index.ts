@@ -1,5 +1,6 @@
 import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import type { ParamValue } from "../config/command.js";
 import { type LoadedConfig, resolveFrom } from "../config/index.js";
 import type { ColumnTable } from "../data/split.js";
 import { UserError } from "../errors.js";
@@ -60,10 +61,26 @@ export async function trainWithCommand(
   const params = resolveParams(config.model.params ?? {}, options.params ?? {});
   const started = new Date();
   const id = RunStore.newId(started);
-  const data = options.data;
   const dir = options.out ?? path.join(options.store.root, "artifacts", id, "model");
   const written = path.join(options.store.root, "artifacts", id, "command-output");
   await mkdir(written, { recursive: true });
+  // The program's own output folder goes whatever happens: imported into `dir`, or refused.
+  try {
+    return await runAndImport(loaded, options, { id, started, params, dir, written });
+  } finally {
+    await rm(written, { recursive: true, force: true });
+  }
+}
+
+async function runAndImport(
+  loaded: LoadedConfig,
+  options: CommandTrainOptions,
+  at: { id: string; started: Date; params: Record<string, ParamValue>; dir: string; written: string },
+): Promise<{ dir: string; run: RunRecord; train: ColumnTable }> {
+  const { config } = loaded;
+  const command = config.model.command!;
+  const { id, started, params, dir, written } = at;
+  const data = options.data;
   const result = await options.logger.group("train (model.command)", () =>
     runCommand({
       command,
@@ -125,6 +142,8 @@ export async function importCommandOutput(
       () => false,
     );
   if (await has(MANIFEST_JSON)) {
+    // `dir` is empty, or the user passed --force (the caller refused anything else): replaced, never mixed.
+    await rm(dir, { recursive: true, force: true });
     await cp(written, dir, { recursive: true });
     await rm(written, { recursive: true, force: true });
     return;

@@ -161,7 +161,8 @@ export function cellKind(cell: Cell | undefined, tokens: MissingTokens = DEFAULT
   if (cell === null || cell === undefined) return Kind.missing;
   if (typeof cell === "number") return Kind.number;
   if (typeof cell === "boolean") return Kind.boolean;
-  if (tokens.has(cell)) return Kind.missing;
+  // The empty cell is always missing, whatever data.missing lists (as isMissing says).
+  if (cell === "" || tokens.has(cell)) return Kind.missing;
   const n = parseDecimal(cell);
   if (n - n === 0) return Kind.number;
   if (cellBoolean(cell) !== undefined) return Kind.boolean;

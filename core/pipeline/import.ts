@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedConfig } from "../config/index.js";
-import { UserError } from "../errors.js";
+import { fsError, UserError } from "../errors.js";
 import {
   detectFormat,
   type FormatLoadOptions,
@@ -21,6 +21,7 @@ import { MAX_JSON_BYTES, parseJson, readCapped } from "../model/io.js";
 import { encodedWidth } from "../model/preprocess.js";
 import type { Logger } from "../ports.js";
 import { loadProjectData } from "./dataset.js";
+import { refuseNonEmpty } from "./model-folder.js";
 import { profileTable, REFERENCE_PROFILE } from "./train.js";
 
 export interface ImportModelOptions {
@@ -29,6 +30,8 @@ export interface ImportModelOptions {
   source: string;
   /** The model folder to make; replaced whole only once the import has scored the project's rows. */
   out: string;
+  /** A non-empty `out` is refused unless this is set; it is replaced only once the import succeeded. */
+  force?: boolean;
   /** Put modelgate's preprocessing in front: a preprocessor JSON, or a model folder's modelgate.json. */
   preprocessor?: string;
   logger: Logger;
@@ -56,6 +59,8 @@ export async function importModel(
   options: ImportModelOptions,
 ): Promise<ImportModelResult> {
   const { config } = loaded;
+  // Refused before any work: an existing folder is only ever replaced when the user asked for it.
+  await refuseNonEmpty(path.resolve(options.out), { force: options.force });
   const format = await detectFormat(options.source);
   const data = await loadProjectData(loaded, { cwd: options.cwd });
   const given = options.preprocessor
@@ -70,7 +75,9 @@ export async function importModel(
     for (const file of files) {
       const to = path.join(staging, file.to);
       await mkdir(path.dirname(to), { recursive: true });
-      await copyFile(file.from, to);
+      await copyFile(file.from, to).catch((error: unknown) => {
+        throw fsError(error, file.from);
+      });
     }
     const runner = await format.open(staging, options.load ?? {}).catch((error: unknown) => {
       throw inSource(error, staging, options.source);

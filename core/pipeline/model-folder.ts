@@ -21,10 +21,10 @@ export interface ModelFolder {
 export const PARTIAL_MARK = ".partial-";
 
 /** Refuses a non-empty target unless `force`, before any work is done; `field` names the flag or input. */
-export async function openModelFolder(
+export async function refuseNonEmpty(
   target: string,
   options: { force?: boolean; field?: string } = {},
-): Promise<ModelFolder> {
+): Promise<void> {
   const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
     if (error.code === "ENOTDIR") {
@@ -38,6 +38,14 @@ export async function openModelFolder(
       { file: target, field: options.field ?? "--out" },
     );
   }
+}
+
+/** A model folder to write into; a non-empty target is refused unless `force` (refuseNonEmpty). */
+export async function openModelFolder(
+  target: string,
+  options: { force?: boolean; field?: string } = {},
+): Promise<ModelFolder> {
+  await refuseNonEmpty(target, options);
   const parent = path.dirname(target);
   const created = await mkdir(parent, { recursive: true });
   const id = `${process.pid}-${randomBytes(4).toString("hex")}`;

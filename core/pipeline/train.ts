@@ -21,7 +21,7 @@ import { RunStore } from "../tracking/index.js";
 import type { RunRecord } from "../tracking/schema.js";
 import { loadProjectData, type ProjectData } from "./dataset.js";
 import { importModel } from "./import.js";
-import { openModelFolder } from "./model-folder.js";
+import { openModelFolder, refuseNonEmpty } from "./model-folder.js";
 
 /** The training rows' profile, saved beside the model so drift checks need no training data. */
 export const REFERENCE_PROFILE = "profile.json";
@@ -65,6 +65,8 @@ export async function trainProject(
   if (config.model.command) {
     // Settings a dispatch may not change are refused before anything is read.
     const settings = commandOptions(options);
+    // As a native run: a non-empty --out is refused unless --force, before the program runs.
+    if (options.out) await refuseNonEmpty(options.out, { force: options.force });
     resolveParams(config.model.params ?? {}, options.commandParams ?? {});
     const data = await options.logger.group("read data", () =>
       loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }),

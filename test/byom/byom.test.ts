@@ -1,4 +1,4 @@
-import { cp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../cli/main.js";
@@ -274,6 +274,22 @@ describe("modelgate import refuses what it cannot load or score (exit 2, nothing
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/output "logits" is not class probabilities: data row 1 gives \[-?\d/);
     expect(result.left).toEqual([]);
+  });
+
+  it("a non-empty --out is refused before any work unless --force, and left as it was", async () => {
+    await mkdir(path.join(root, "occupied"), { recursive: true });
+    await writeFile(path.join(root, "occupied/keep.txt"), "mine");
+    const args = ["import", path.join(byom, "logreg.onnx"), "--config", "plain.yml", "--out", "occupied"];
+
+    const refusedRun = await cli(args, root);
+    const kept = await readdir(path.join(root, "occupied"));
+
+    expect(refusedRun.code).toBe(2);
+    expect(refusedRun.stderr).toContain("folder is not empty");
+    expect(kept).toEqual(["keep.txt"]);
+    const forced = await cli([...args, "--force"], root);
+    expect(forced.code).toBe(0);
+    expect((await readdir(path.join(root, "occupied"))).sort()).not.toContain("keep.txt");
   });
 
   it("a model file changed after import is refused on load", async () => {

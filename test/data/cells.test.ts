@@ -178,4 +178,14 @@ describe("cell kinds", () => {
       Kind.text,
     ]);
   });
+
+  it("keeps the empty cell missing under a configured list, as isMissing does", () => {
+    const tokens = missingTokens(["?"]);
+
+    expect([cellKind("", tokens), cellKind("?", tokens), cellKind("NA", tokens)]).toEqual([
+      Kind.missing,
+      Kind.missing,
+      Kind.text,
+    ]);
+  });
 });
