@@ -36,7 +36,7 @@ print(json.dumps({"drift": len(drifted) / len(ref.columns) >= 0.5, "drifted": dr
 `;
 
 // The drift engine behind a tiny driver, bundled like dist/ (with the range worker beside it, where
-// core/pipeline/workers.ts looks for it) so no TypeScript loader is timed.
+// core/scan/workers.ts looks for it) so no TypeScript loader is timed.
 const DRIVER = `
 import { writeFile } from "node:fs/promises";
 import { detectDrift, loadSide } from "../core/drift/index.js";
@@ -69,7 +69,7 @@ async function bundleDriver(): Promise<string> {
     await build({
       entryPoints: {
         driver: entry,
-        "validate-worker": path.resolve(import.meta.dirname, "../core/pipeline/validate-worker.ts"),
+        "validate-worker": path.resolve(import.meta.dirname, "../core/scan/validate-worker.ts"),
       },
       outdir: dir,
       bundle: true,

@@ -20,7 +20,7 @@ export const entryPoints = {
   tune: "actions/tune/main.ts",
   "bot-actions": "bot/actions.ts",
   "tune-worker": "core/pipeline/tune-worker.ts",
-  "validate-worker": "core/pipeline/validate-worker.ts",
+  "validate-worker": "core/scan/validate-worker.ts",
 };
 
 await rm(outdir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { allCommands } from "../cli/commands/index.js";
 import { commandHelp, mainHelp } from "../cli/main.js";
 import { Config } from "../core/config/schema.js";
-import { DataSchema } from "../core/schema/schema.js";
+import { DataSchema } from "../core/data-schema/schema.js";
 
 type Json = {
   type?: string | string[];

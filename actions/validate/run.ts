@@ -5,7 +5,7 @@ import { loadConfig, resolveFrom } from "../../core/config/index.js";
 import { displayLocation } from "../../core/data/location.js";
 import { renderValidationMarkdown } from "../../core/pipeline/render-validation.js";
 import { type ValidationReport, validateData } from "../../core/pipeline/validate.js";
-import { loadDataSchema } from "../../core/schema/index.js";
+import { loadDataSchema } from "../../core/data-schema/index.js";
 import { configInput, workspacePath } from "../project.js";
 import { actionsLogger, failUnless, input, optionalString, positiveInt, workspace } from "../runtime.js";
 

@@ -4,7 +4,7 @@ import { openData } from "../../core/data/readers/index.js";
 import { diffData, duplicateIdWarning, renderDiffMarkdown } from "../../core/diff/index.js";
 import { ExitCode, fsError, UserError } from "../../core/errors.js";
 import { profileSources } from "../../core/profile/index.js";
-import { inferSchema, renderSchemaYaml } from "../../core/schema/index.js";
+import { inferSchema, renderSchemaYaml } from "../../core/data-schema/index.js";
 import { intFlag, printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
 import type { Command } from "../context.js";
 

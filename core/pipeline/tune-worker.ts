@@ -7,7 +7,7 @@ import { RunStore } from "../tracking/index.js";
 import { loadTrainingData, type ProjectData } from "./dataset.js";
 import { evaluateProject } from "./evaluate.js";
 import { trainProject } from "./train.js";
-import { type SerializedError, serializeError } from "./workers.js";
+import { type SerializedError, serializeError } from "../scan/workers.js";
 
 /** Set once per worker: every trial of a sweep shares the project, the store and the sweep id. */
 export interface TuneWorkerInit {

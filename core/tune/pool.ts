@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { formatLocation, type Location } from "../errors.js";
 import type { TrialReply, TrialTask, TrialValue, TuneWorkerInit } from "../pipeline/tune-worker.js";
-import { type SerializedError, workerScript } from "../pipeline/workers.js";
+import { type SerializedError, workerScript } from "../scan/workers.js";
 
 export type TrialOutcome =
   | { index: number; ok: true; value: TrialValue }
@@ -42,7 +42,7 @@ class TrialWorker {
   dead = false;
 
   constructor(init: TuneWorkerInit) {
-    const { url, script } = workerScript("tune-worker");
+    const { url, script } = workerScript("tune-worker", "pipeline");
     this.worker = new Worker(url, { workerData: script ? { ...init, __script: script } : init });
   }
 

@@ -1,5 +1,5 @@
 import type { Batch, Cell, TextCodes } from "../data/types.js";
-import type { ColumnSpec, DataSchema } from "../schema/schema.js";
+import type { ColumnSpec, DataSchema } from "../data-schema/schema.js";
 import type { HashLogState } from "./hash.js";
 import type { CheckName, Issue, ValidateOptions } from "./schema.js";
 import type { Tally } from "./tally.js";

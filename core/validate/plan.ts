@@ -1,6 +1,6 @@
 import { missingTokens } from "../data/cells.js";
 import type { ColumnHint } from "../data/types.js";
-import type { DataSchema } from "../schema/schema.js";
+import type { DataSchema } from "../data-schema/schema.js";
 import { type ColumnPlan, MissingRule, type Plan } from "./check.js";
 import { compileRunner } from "./runners.js";
 import type { ValidateOptions } from "./schema.js";

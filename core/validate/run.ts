@@ -1,5 +1,5 @@
 import type { Batch } from "../data/types.js";
-import type { DataSchema } from "../schema/schema.js";
+import type { DataSchema } from "../data-schema/schema.js";
 import type { BatchScratch, Plan, Report } from "./check.js";
 import { CHECK_GROUPS } from "./checks/index.js";
 import { compilePlan } from "./plan.js";

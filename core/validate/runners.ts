@@ -9,7 +9,7 @@ import {
   quote,
 } from "../data/cells.js";
 import type { Cell } from "../data/types.js";
-import type { ColumnSpec } from "../schema/schema.js";
+import type { ColumnSpec } from "../data-schema/schema.js";
 import { type ColumnRunner, type ColumnState, MissingRule } from "./check.js";
 import { H, hashConstant, hashNumber, hashString, logHash, mixRow } from "./hash.js";
 import { KnownTexts } from "./known-texts.js";

@@ -1,4 +1,4 @@
-import type { DataSchema } from "../schema/schema.js";
+import type { DataSchema } from "../data-schema/schema.js";
 import { ValidationRun } from "./run.js";
 import { ValidateOptions, type ValidateOptionsInput } from "./schema.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../core/errors.js";
-import { loadDataSchema, parseDataSchema } from "../../core/schema/index.js";
+import { loadDataSchema, parseDataSchema } from "../../core/data-schema/index.js";
 
 const contractExample = `rows: { min: 100 }
 columns:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Cell } from "../../core/data/types.js";
-import type { DataSchemaInput } from "../../core/schema/schema.js";
+import type { DataSchemaInput } from "../../core/data-schema/schema.js";
 import {
   type Issue,
   type ValidateOptionsInput,

@@ -1,5 +1,5 @@
 import type { Batch, Cell, DataSource, RaggedRow } from "../../core/data/types.js";
-import { DataSchema, type DataSchemaInput } from "../../core/schema/schema.js";
+import { DataSchema, type DataSchemaInput } from "../../core/data-schema/schema.js";
 
 /** A batch of rows as a reader would make it: rows start on `firstLine` (the header is line 1). */
 export function batchOf(rows: Cell[][], options: { firstLine?: number; ragged?: RaggedRow[] } = {}): Batch {

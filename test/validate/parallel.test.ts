@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { csvByteRanges } from "../../core/data/readers/index.js";
 import { validateData } from "../../core/pipeline/validate.js";
-import { transferables } from "../../core/pipeline/workers.js";
+import { transferables } from "../../core/scan/workers.js";
 import { silentLogger } from "../../core/ports.js";
-import { DataSchema } from "../../core/schema/schema.js";
+import { DataSchema } from "../../core/data-schema/schema.js";
 import { tempDir } from "../readers/helpers.js";
 
 const schema = DataSchema.parse({

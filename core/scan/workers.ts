@@ -5,15 +5,15 @@ import { Worker } from "node:worker_threads";
 import { type Location, UserError } from "../errors.js";
 
 /**
- * Locates a worker script both from sources (vitest, tsx: `name.ts` beside this file, run through tsx)
+ * Locates a worker script both from sources (vitest, tsx: `core/<folder>/<name>.ts`, run through tsx)
  * and from the bundle (dist/<name>.js, while this code may sit in dist/chunks/).
  */
-export function workerScript(name: string): { url: URL; script?: string } {
+export function workerScript(name: string, folder = "scan"): { url: URL; script?: string } {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith(".ts")) {
     return {
       url: new URL("./ts-worker.mjs", import.meta.url),
-      script: new URL(`./${name}.ts`, import.meta.url).href,
+      script: new URL(`../${folder}/${name}.ts`, import.meta.url).href,
     };
   }
   for (const dir of [path.dirname(here), path.dirname(path.dirname(here))]) {
