@@ -119,7 +119,7 @@ export function assignWeights(model: tf.LayersModel, shapes: LayerShapes, flat: 
  * Hidden-layer activations as tfjs-layers computes them (so training and model.predict agree), with
  * the derivative expressed through the output where that is cheap, else through tf.grad.
  */
-interface ActivationOps {
+export interface ActivationOps {
   /** Activation tf.fused.matMul applies itself, saving a kernel per layer. */
   fused?: "relu" | "linear";
   apply(z: tf.Tensor): tf.Tensor;

@@ -17,7 +17,7 @@ import { assignWeights, buildNetwork, flattenWeights, layerShapes, type Network 
 import { encodedWidth, type FitOptions, fitPreprocessor, type Table } from "./preprocess.js";
 import { deriveSeed, prng, range, shuffle } from "./random.js";
 import type { Preprocessor } from "./schema.js";
-import { createTrainer } from "./trainer.js";
+import { createTrainer, type Trainer, type TrainerOptions } from "./trainer.js";
 import { withUnseenRows } from "./unseen.js";
 
 export interface EpochLog {
@@ -89,6 +89,53 @@ export async function trainModel(
 ): Promise<TrainedModel> {
   const { logger } = options;
   const backend = await initBackend(config.backend, logger, options.backend);
+  const data = encodeTable(table, config, options);
+  const { preprocessor, classes, outputs, inputDim } = data;
+  const { train, held } = holdOut(data, config, logger);
+  const model = buildNetwork(config, inputDim, outputs, classes > 0 ? "softmax" : "linear");
+  const shapes = layerShapes(config.hidden, inputDim, outputs);
+  const { trainer, engine } = chooseTrainer(config, backend, {
+    ...config,
+    shapes,
+    loss: classes > 0 ? "crossentropy" : "mse",
+    initial: flattenWeights(model),
+  });
+  const training = withUnseenRows(
+    preprocessor,
+    { x: data.x, targets: data.targets, train },
+    deriveSeed(config.seed, 0x0c),
+  );
+  let run: EpochsRun;
+  try {
+    run = await runEpochs(trainer, training, held, config, options);
+    assignWeights(model, shapes, run.weights);
+  } finally {
+    trainer.dispose();
+  }
+  const { history, weights, stoppedEarly, bestEpoch } = run;
+  const epochs = history.length;
+  logger.info(
+    `trained ${epochs} epoch(s) on ${engine}${stoppedEarly ? `, stopped early; best epoch ${bestEpoch}` : ""}`,
+  );
+  const output = classes > 0 ? "softmax" : "linear";
+  const network: Network = { shapes, activation: config.activation, output, weights };
+  return {
+    network,
+    model,
+    preprocessor,
+    config,
+    inputDim,
+    history,
+    backend,
+    epochs,
+    stoppedEarly,
+    bestEpoch,
+  };
+}
+
+/** The table as the network's inputs and targets (one-hot for classes), checked on the way. */
+function encodeTable(table: Table, config: ModelConfig, options: TrainOptions) {
+  const { logger } = options;
   const source = options.source ?? {};
   // Only the columns training reads: a long name in a left-out column is no obstacle.
   const used = (name: string) =>
@@ -104,103 +151,106 @@ export async function trainModel(
   checkEncoded(preprocessor, table, x, rows, source);
   checkEncodedTarget(preprocessor, table, y!, source);
   const classes = preprocessor.target.task === "classification" ? preprocessor.target.classes.length : 0;
-  const targets = classes > 0 ? oneHot(y!, classes) : y!;
-  const outputs = classes > 0 ? classes : 1;
-  const inputDim = encodedWidth(preprocessor.features);
-
-  let earlyStopping = config.earlyStopping;
-  if (earlyStopping && rows < MIN_ROWS_FOR_VALIDATION) {
-    logger.warning(`early stopping is off: ${rows} training rows are too few to hold out a validation split`);
-    earlyStopping = false;
-  }
-  const split = earlyStopping
-    ? validationSplit(y!, classes, config.validationSplit, deriveSeed(config.seed, 0x5e))
-    : { train: range(rows), validation: new Uint32Array(0) };
-  const validation = gather(x, targets, split.validation, inputDim, outputs);
-
-  const model = buildNetwork(config, inputDim, outputs, classes > 0 ? "softmax" : "linear");
-  const shapes = layerShapes(config.hidden, inputDim, outputs);
-  const trainerOptions = {
-    ...config,
-    shapes,
-    loss: classes > 0 ? "crossentropy" : "mse",
-    initial: flattenWeights(model),
-  } as const;
-  // tfjs-node's multithreaded kernels are left to run tfjs's own step; on wasm and cpu our kernels win.
-  const kernelTrainer =
-    backend === "tensorflow" ? undefined : createKernelTrainer(trainerOptions, config.batchSize);
-  const trainer = kernelTrainer ?? createTrainer(trainerOptions);
-  const engine = kernelTrainer ? "modelgate's wasm SIMD kernels" : `tfjs ${backend}`;
-  const training = withUnseenRows(
+  return {
     preprocessor,
-    { x, targets, train: split.train },
-    deriveSeed(config.seed, 0x0c),
-  );
+    x,
+    y: y!,
+    rows,
+    classes,
+    targets: classes > 0 ? oneHot(y!, classes) : y!,
+    outputs: classes > 0 ? classes : 1,
+    inputDim: encodedWidth(preprocessor.features),
+  };
+}
+
+type Encoded = ReturnType<typeof encodeTable>;
+type HeldOut = { x: Float32Array; y: Float32Array; rows: number; patience: number };
+
+/**
+ * The rows training learns from and, with early stopping, the held-out rows it judges by. Early stopping
+ * is off (said out loud) when the rows are too few to hold some out.
+ */
+function holdOut(
+  data: Encoded,
+  config: ModelConfig,
+  logger: Logger,
+): { train: Uint32Array; held: HeldOut | undefined } {
+  const { rows } = data;
+  const stopping = config.earlyStopping;
+  if (!stopping) return { train: range(rows), held: undefined };
+  if (rows < MIN_ROWS_FOR_VALIDATION) {
+    logger.warning(`early stopping is off: ${rows} training rows are too few to hold out a validation split`);
+    return { train: range(rows), held: undefined };
+  }
+  const split = validationSplit(data.y, data.classes, config.validationSplit, deriveSeed(config.seed, 0x5e));
+  const validation = gather(data.x, data.targets, split.validation, data.inputDim, data.outputs);
+  return {
+    train: split.train,
+    held: { ...validation, rows: split.validation.length, patience: stopping.patience },
+  };
+}
+
+function chooseTrainer(config: ModelConfig, backend: string, options: TrainerOptions) {
+  // tfjs-node's multithreaded kernels are left to run tfjs's own step; on wasm and cpu our kernels win.
+  const kernelTrainer = backend === "tensorflow" ? undefined : createKernelTrainer(options, config.batchSize);
+  return {
+    trainer: kernelTrainer ?? createTrainer(options),
+    engine: kernelTrainer ? "modelgate's wasm SIMD kernels" : `tfjs ${backend}`,
+  };
+}
+
+interface EpochsRun {
+  history: EpochLog[];
+  /** The best epoch's weights under early stopping, else the last epoch's. */
+  weights: Float32Array;
+  stoppedEarly: boolean;
+  bestEpoch: number;
+}
+
+/** Epochs until the last or until early stopping calls it; a non-finite loss or weight is an error. */
+async function runEpochs(
+  trainer: Trainer,
+  training: { x: Float32Array; targets: Float32Array; train: Uint32Array },
+  /** The held-out rows and early stopping's patience; undefined without early stopping. */
+  validation: HeldOut | undefined,
+  config: ModelConfig,
+  options: TrainOptions,
+): Promise<EpochsRun> {
   const order = training.train;
   const length = trainingLength(config, order.length);
   const shuffleRandom = prng(deriveSeed(config.seed, 0x5f));
   const history: EpochLog[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array | undefined };
   let stoppedEarly = false;
-  let weights: Float32Array;
-  try {
-    for (let epoch = 1; epoch <= length.epochs; epoch++) {
-      trainer.trainEpoch(training.x, training.targets, shuffle(order, shuffleRandom), config.batchSize);
-      const loss = trainer.epochLoss();
-      const valLoss = earlyStopping
-        ? trainer.evaluate(validation.x, validation.y, split.validation.length)
-        : null;
-      const log = { epoch, loss, valLoss };
-      history.push(log);
-      options.onEpoch?.(log);
-      logger.progress("epoch", epoch, length.epochs, epochDetail(loss, valLoss));
-      // Past a non-finite loss every later step is NaN too: stop now, and write no model.
-      if (!Number.isFinite(loss)) throw divergedError("training loss", epoch, config.learningRate);
-      if (valLoss !== null && !Number.isFinite(valLoss)) {
-        throw divergedError("validation loss", epoch, config.learningRate);
-      }
-      if (earlyStopping && valLoss !== null) {
-        if (valLoss < best.loss) best = { loss: valLoss, epoch, weights: trainer.weights() };
-        else if (epoch - best.epoch >= (length.patience ?? earlyStopping.patience)) {
-          stoppedEarly = true;
-          break;
-        }
-      }
-      // Let the event loop breathe between epochs (a server or the bot may share the process), and
-      // let a signal handler run: an interrupted run stops here.
-      await new Promise((resolve) => setImmediate(resolve));
-      options.signal?.throwIfAborted();
+  for (let epoch = 1; epoch <= length.epochs; epoch++) {
+    trainer.trainEpoch(training.x, training.targets, shuffle(order, shuffleRandom), config.batchSize);
+    const loss = trainer.epochLoss();
+    const valLoss = validation ? trainer.evaluate(validation.x, validation.y, validation.rows) : null;
+    const log = { epoch, loss, valLoss };
+    history.push(log);
+    options.onEpoch?.(log);
+    options.logger.progress("epoch", epoch, length.epochs, epochDetail(loss, valLoss));
+    // Past a non-finite loss every later step is NaN too: stop now, and write no model.
+    if (!Number.isFinite(loss)) throw divergedError("training loss", epoch, config.learningRate);
+    if (valLoss !== null && !Number.isFinite(valLoss)) {
+      throw divergedError("validation loss", epoch, config.learningRate);
     }
-    // Keras's EarlyStopping leaves the last weights; the best ones are what early stopping is for.
-    weights = best.weights ?? trainer.weights();
-    if (!allFinite(weights)) throw divergedError("weights", history.length, config.learningRate);
-    assignWeights(model, shapes, weights);
-  } finally {
-    trainer.dispose();
+    if (validation && valLoss !== null) {
+      if (valLoss < best.loss) best = { loss: valLoss, epoch, weights: trainer.weights() };
+      else if (epoch - best.epoch >= (length.patience ?? validation.patience)) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    // Let the event loop breathe between epochs (a server or the bot may share the process), and
+    // let a signal handler run: an interrupted run stops here.
+    await new Promise((resolve) => setImmediate(resolve));
+    options.signal?.throwIfAborted();
   }
-  const epochs = history.length;
-  const bestEpoch = best.weights ? best.epoch : epochs;
-  logger.info(
-    `trained ${epochs} epoch(s) on ${engine}${stoppedEarly ? `, stopped early; best epoch ${bestEpoch}` : ""}`,
-  );
-  const network: Network = {
-    shapes,
-    activation: config.activation,
-    output: classes > 0 ? "softmax" : "linear",
-    weights,
-  };
-  return {
-    network,
-    model,
-    preprocessor,
-    config,
-    inputDim,
-    history,
-    backend,
-    epochs,
-    stoppedEarly,
-    bestEpoch,
-  };
+  // Keras's EarlyStopping leaves the last weights; the best ones are what early stopping is for.
+  const weights = best.weights ?? trainer.weights();
+  if (!allFinite(weights)) throw divergedError("weights", history.length, config.learningRate);
+  return { history, weights, stoppedEarly, bestEpoch: best.weights ? best.epoch : history.length };
 }
 
 function epochDetail(loss: number, valLoss: number | null): string {

@@ -46,6 +46,34 @@ export function simdSupported(api: WasmApi = runtimeWasm): boolean {
 }
 
 /**
+ * Float offsets handed out in one kernel memory, each 4-float aligned so that rows of SIMD loads sit on
+ * 16-byte lines; `floats` is the memory's size so far. Offset 0 stays unused.
+ */
+export function floatArena(): { alloc(count: number): number; readonly floats: number } {
+  let floats = 4;
+  return {
+    alloc(count) {
+      const at = floats;
+      floats += Math.ceil(count / 4) * 4;
+      return at;
+    },
+    get floats() {
+      return floats;
+    },
+  };
+}
+
+// A 32-bit WebAssembly memory holds at most 65,536 pages of 64 KiB (4 GiB).
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+const pages = (bytes: number) => Math.ceil(bytes / PAGE) + 1;
+
+/** Whether `bytes` of kernel memory fit in WebAssembly's 4 GiB (a caller says so before asking for more). */
+export function memoryFits(bytes: number): boolean {
+  return pages(bytes) <= MAX_PAGES;
+}
+
+/**
  * The kernels bound to a fresh memory of `bytes` bytes; undefined only where wasm SIMD is unavailable (the
  * caller falls back to tfjs). Any other failure is a bug in the emitter and throws.
  */
@@ -65,7 +93,7 @@ export function instantiateKernels(bytes: number, api: WasmApi = runtimeWasm): K
     }
     compiled.set(api, module);
   }
-  const memory = new api.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+  const memory = new api.Memory({ initial: pages(bytes) });
   const { exports } = new api.Instance(module, { env: { memory } });
   return { gemm: exports.gemm as Gemm, adam: exports.adam as Adam, memory };
 }

@@ -53,18 +53,18 @@ export class Body {
     return this;
   }
   get(index: number): this {
-    this.code.push(0x20);
-    uleb(index, this.code);
-    return this;
+    return this.immediate(0x20, index, uleb);
   }
   set(index: number): this {
-    this.code.push(0x21);
-    uleb(index, this.code);
-    return this;
+    return this.immediate(0x21, index, uleb);
   }
   i32(value: number): this {
-    this.code.push(0x41);
-    sleb(value, this.code);
+    return this.immediate(0x41, value, sleb);
+  }
+  /** An opcode and its LEB128 immediate. */
+  private immediate(opcode: number, value: number, encode: typeof uleb): this {
+    this.code.push(opcode);
+    encode(value, this.code);
     return this;
   }
   f32(value: number): this {
