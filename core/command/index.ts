@@ -6,7 +6,7 @@ import type { ColumnTable } from "../data/split.js";
 import { UserError } from "../errors.js";
 import { MANIFEST_JSON } from "../model/io.js";
 import type { Logger } from "../ports.js";
-import { RunStore } from "../tracking/index.js";
+import { finishedRun, RunStore } from "../tracking/index.js";
 import type { RunRecord } from "../tracking/schema.js";
 import { resolveParams } from "./params.js";
 import { runCommand } from "./run.js";
@@ -98,27 +98,20 @@ async function runAndImport(
     }),
   );
   await importCommandOutput(written, dir, options.importModel);
-  const finished = new Date();
-  const run: RunRecord = {
-    version: 1,
-    id,
-    name: config.name,
-    kind: options.kind ?? "train",
-    status: "finished",
-    params,
-    command: result.argv,
-    history: [],
-    metrics: {},
-    data: { train: data.info.train, test: data.info.test },
-    ...(options.git ? { git: options.git } : {}),
-    backend: "command",
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - started.getTime(),
-    ...(options.parent ? { parent: options.parent } : {}),
-    model: dir,
-    tags: {},
-  };
+  // The options name the run's commit (git) and the sweep or run it belongs to (parent).
+  const run = finishedRun(
+    { ...options, id, name: config.name, kind: options.kind ?? "train", started },
+    {
+      params,
+      command: result.argv,
+      history: [],
+      metrics: {},
+      data: { train: data.info.train, test: data.info.test },
+      backend: "command",
+      model: dir,
+      tags: {},
+    },
+  );
   await options.store.save(run);
   options.logger.info(
     `model imported to ${dir} (run ${id}, program ran ${Math.round(result.durationMs / 1000)} s)`,

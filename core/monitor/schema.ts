@@ -1,8 +1,6 @@
-import type { Octokit } from "octokit";
 import { z } from "zod";
 
-/** The slice of an Octokit that monitoring uses; tests hand in a real Octokit pointed at a fake API. */
-export type GitHubClient = Pick<Octokit, "request">;
+export type { GitHubClient } from "../github.js";
 
 export interface Repo {
   owner: string;

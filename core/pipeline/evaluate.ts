@@ -3,18 +3,20 @@ import path from "node:path";
 import type { LoadedConfig } from "../config/index.js";
 import type { ColumnTable } from "../data/split.js";
 import { UserError } from "../errors.js";
-import { compareModels } from "../gate/index.js";
-import { confusionMatrix, metricsFor, perClass } from "../metrics/index.js";
-import type { ClassificationData, RegressionData } from "../metrics/schema.js";
+import { type Comparison, compareModels } from "../gate/index.js";
+import { metricsFor } from "../metrics/index.js";
+import type { ClassificationData, RegressionData, Task } from "../metrics/schema.js";
 import { type BackendOptions, encodeTarget, loadPredictor, type Predictor } from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { type Report, renderHtml, renderMarkdown } from "../report/index.js";
 import type { Baseline } from "../report/schema.js";
-import { boundsOf } from "../stats/index.js";
-import { RunStore } from "../tracking/index.js";
+import { finishedRun, RunStore } from "../tracking/index.js";
 import { RunRecord } from "../tracking/schema.js";
 import { diffModelData } from "./data-diff.js";
 import { type DataPartInfo, loadProjectData, loadTable, type ProjectData } from "./dataset.js";
+import { evaluationReport } from "./evaluate-report.js";
+
+type Scored = ClassificationData | RegressionData;
 
 export interface EvaluateProjectOptions {
   cwd: string;
@@ -51,131 +53,124 @@ export async function evaluateProject(
   const champion = options.championDir
     ? await loadPredictor(options.championDir, { logger: options.logger, ...options.backend })
     : undefined;
-  const { table, info } = options.data
-    ? await (async () => {
-        const loadedData = await loadTable(options.data!, {
-          cwd: options.cwd,
-          delimiter: config.data.delimiter,
-        });
-        return { table: loadedData.table, info: { test: loadedData.info, train: undefined } };
-      })()
-    : await (options.project
-        ? Promise.resolve(options.project)
-        : loadProjectData(loaded, { cwd: options.cwd, logger: options.logger })
-      ).then((d) => ({ table: d.test, info: d.info }));
-
-  const task = challenger.manifest.task;
-  if (champion && champion.manifest.task !== task) {
-    throw new UserError(`the champion is a ${champion.manifest.task} model, the challenger a ${task} model`, {
-      field: "--champion",
-    });
-  }
+  const { table, info } = await evaluationRows(loaded, options);
+  const task = sameTask(challenger, champion);
   options.logger.info(`evaluating on ${info.test.rows} rows${champion ? " against the champion" : ""}`);
-  const shown = (dir: string) => path.relative(options.cwd, dir) || ".";
-  const scored = await score(challenger, table, shown(options.modelDir));
-  const championScored = champion ? await score(champion, table, shown(options.championDir!)) : undefined;
-  challenger.dispose();
-  champion?.dispose();
+  const { scored, championScored } = await scoreBoth(challenger, champion, table, options);
   const comparison = compareModels(task, scored as never, championScored as never, config.gates, {
     significance: config.significance,
     onInconclusive: config.onInconclusive,
     seed: config.model.seed,
   });
-  const undefinedMetrics = metricsFor(task)
-    .map((m) => m.name)
-    .filter((name) => !(name in comparison.metrics));
-  if (undefinedMetrics.length > 0) {
-    options.logger.warning(
-      `${undefinedMetrics.join(", ")}: not defined on these ${info.test.rows} rows (e.g. a single class), left out of the report`,
-    );
-  }
+  warnUndefinedMetrics(task, comparison, info.test.rows, options.logger);
 
   const trainRun = RunRecord.safeParse(challenger.manifest.run);
   const finished = new Date();
-  const run: RunRecord = {
-    version: 1,
-    id: RunStore.newId(started),
-    name: config.name,
-    kind: "evaluate",
-    status: "finished",
-    params: { model: options.modelDir, champion: options.championDir ?? null },
-    history: [],
-    metrics: comparison.metrics,
-    data: { ...(info.train ? { train: info.train } : {}), test: info.test },
-    ...(options.git ? { git: options.git } : {}),
-    backend: challenger.backend,
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - started.getTime(),
-    ...(trainRun.success ? { parent: trainRun.data.id } : {}),
-    model: options.modelDir,
-    tags: { passed: String(comparison.passed), outcome: comparison.outcome },
-  };
+  const parent = trainRun.success ? trainRun.data.id : undefined;
+  const scoredBy = challenger.backend;
+  const run = evaluationRun(config.name, comparison, info, {
+    ...options,
+    started,
+    finished,
+    parent,
+    scoredBy,
+  });
   await options.store.save(run);
 
   // Rows changed since the champion, from the index and profile each model folder keeps.
   const dataDiff = options.championDir
     ? await diffModelData(options.modelDir, options.championDir)
     : undefined;
-  const primary = config.metrics.primary ?? (task === "classification" ? "f1_macro" : "rmse");
-  const classification = task === "classification" ? (scored as ClassificationData) : undefined;
-  const matrix = classification ? confusionMatrix(classification) : undefined;
-  const report: Report = {
-    version: 1,
-    model: config.name,
+  const report = evaluationReport({
+    config,
+    comparison,
     task,
-    passed: comparison.passed,
-    outcome: comparison.outcome,
-    significance: config.significance,
-    primaryMetric: primary,
-    metrics: finiteOnly(comparison.metrics),
-    ...(comparison.champion
-      ? {
-          champion: {
-            metrics: finiteOnly(comparison.champion.metrics),
-            ...(options.championLabel !== undefined ? { version: options.championLabel } : {}),
-            ...(options.championDir
-              ? { source: path.relative(options.cwd, options.championDir) || "." }
-              : {}),
-          },
-        }
-      : {}),
-    ...(options.baseline ? { baseline: options.baseline } : {}),
-    deltas: Object.fromEntries(
-      Object.entries(comparison.deltas)
-        .filter(([, d]) => Number.isFinite(d.delta))
-        .map(([name, d]) => {
-          const { lower, upper } = boundsOf(d.evidence, config.significance);
-          return [name, { delta: d.delta, ci: [lower, upper], evidence: d.evidence }];
-        }),
-    ),
-    gates: comparison.gates,
-    ...(matrix
-      ? { classes: matrix.classes, confusionMatrix: matrix.matrix, perClass: perClass(classification!) }
-      : {}),
-    data: {
-      ...trainPart(trainRun.success ? trainRun.data : undefined, info.train),
-      test: part(info.test),
-      changes: changes(trainRun.success ? trainRun.data : undefined, champion),
-      ...(dataDiff ? { diff: dataDiff } : {}),
-    },
-    ...(trainRun.success && trainRun.data.history.length > 0 ? { history: trainRun.data.history } : {}),
-    ...(trainRun.success
-      ? {
-          run: {
-            id: trainRun.data.id,
-            ...(trainRun.data.git
-              ? { commit: trainRun.data.git.commit, dirty: trainRun.data.git.dirty }
-              : {}),
-            backend: trainRun.data.backend ?? challenger.backend,
-            durationMs: trainRun.data.durationMs ?? 0,
-            startedAt: trainRun.data.startedAt,
-          },
-        }
-      : {}),
-    generatedAt: finished.toISOString(),
-  };
+    scored,
+    info,
+    trainRun: trainRun.success ? trainRun.data : undefined,
+    championManifest: champion?.manifest,
+    backend: challenger.backend,
+    dataDiff,
+    finished,
+    where: options,
+  });
   return { report, run };
+}
+
+/** The evaluation's own run record: what was scored against what, its metrics and its verdict. */
+function evaluationRun(
+  name: string,
+  comparison: Comparison,
+  info: { train?: DataPartInfo; test: DataPartInfo },
+  at: EvaluateProjectOptions & { started: Date; finished: Date; parent?: string; scoredBy: string },
+): RunRecord {
+  const { started, finished } = at;
+  return finishedRun(
+    { id: RunStore.newId(started), name, kind: "evaluate", started, git: at.git, parent: at.parent },
+    {
+      params: { model: at.modelDir, champion: at.championDir ?? null },
+      history: [],
+      metrics: comparison.metrics,
+      data: { ...(info.train ? { train: info.train } : {}), test: info.test },
+      backend: at.scoredBy,
+      model: at.modelDir,
+      tags: { passed: String(comparison.passed), outcome: comparison.outcome },
+    },
+    finished,
+  );
+}
+
+/** The rows to score: the `data` file given, the rows handed in, or the project's test rows. */
+async function evaluationRows(
+  loaded: LoadedConfig,
+  options: EvaluateProjectOptions,
+): Promise<{ table: ColumnTable; info: { train?: DataPartInfo; test: DataPartInfo } }> {
+  if (options.data) {
+    const loadedData = await loadTable(options.data, {
+      cwd: options.cwd,
+      delimiter: loaded.config.data.delimiter,
+    });
+    return { table: loadedData.table, info: { test: loadedData.info, train: undefined } };
+  }
+  const project =
+    options.project ?? (await loadProjectData(loaded, { cwd: options.cwd, logger: options.logger }));
+  return { table: project.test, info: project.info };
+}
+
+function sameTask(challenger: Predictor, champion: Predictor | undefined): Task {
+  const task = challenger.manifest.task;
+  if (champion && champion.manifest.task !== task) {
+    throw new UserError(`the champion is a ${champion.manifest.task} model, the challenger a ${task} model`, {
+      field: "--champion",
+    });
+  }
+  return task;
+}
+
+/** Both models scored on the same rows; their memory is freed after. */
+async function scoreBoth(
+  challenger: Predictor,
+  champion: Predictor | undefined,
+  table: ColumnTable,
+  options: EvaluateProjectOptions,
+): Promise<{ scored: Scored; championScored: Scored | undefined }> {
+  const shown = (dir: string) => path.relative(options.cwd, dir) || ".";
+  const scored = await score(challenger, table, shown(options.modelDir));
+  const championScored = champion ? await score(champion, table, shown(options.championDir!)) : undefined;
+  challenger.dispose();
+  champion?.dispose();
+  return { scored, championScored };
+}
+
+function warnUndefinedMetrics(task: Task, comparison: Comparison, rows: number, logger: Logger): void {
+  const undefinedMetrics = metricsFor(task)
+    .map((m) => m.name)
+    .filter((name) => !(name in comparison.metrics));
+  if (undefinedMetrics.length > 0) {
+    logger.warning(
+      `${undefinedMetrics.join(", ")}: not defined on these ${rows} rows (e.g. a single class), left out of the report`,
+    );
+  }
 }
 
 /** Writes the report JSON to `jsonFile`, and the Markdown and HTML renderings beside it. */
@@ -191,11 +186,7 @@ export async function writeReport(
   return files;
 }
 
-async function score(
-  model: Predictor,
-  table: ColumnTable,
-  dir: string,
-): Promise<ClassificationData | RegressionData> {
+async function score(model: Predictor, table: ColumnTable, dir: string): Promise<Scored> {
   const prep = model.preprocessor;
   const targetIndex = table.columns.indexOf(prep.target.name);
   if (targetIndex < 0) {
@@ -250,39 +241,4 @@ function checkFinitePredictions(values: ArrayLike<number>, rows: number, table: 
     { file: dir },
     1,
   );
-}
-
-function part(info: DataPartInfo) {
-  return { rows: info.rows, fingerprint: info.fingerprint.slice(0, 128), file: info.file.slice(0, 500) };
-}
-
-function trainPart(run: RunRecord | undefined, info: DataPartInfo | undefined) {
-  const train = run?.data.train ?? info;
-  return train ? { train: part(train) } : {};
-}
-
-function changes(run: RunRecord | undefined, champion: Predictor | undefined): string[] {
-  const championRun = RunRecord.safeParse(champion?.manifest.run);
-  if (!run || !championRun.success) return [];
-  const out: string[] = [];
-  const [now, before] = [run.data.train, championRun.data.data.train];
-  if (now && before) {
-    if (now.fingerprint !== before.fingerprint) {
-      const delta = now.rows - before.rows;
-      out.push(`training data changed: ${before.rows} → ${now.rows} rows (${delta >= 0 ? "+" : ""}${delta})`);
-    } else out.push("training data unchanged");
-  }
-  const changed = Object.keys(run.params).filter(
-    (key) => JSON.stringify(run.params[key]) !== JSON.stringify(championRun.data.params[key]),
-  );
-  if (changed.length > 0) {
-    out.push(
-      `model parameters changed: ${changed.map((k) => `${k} ${JSON.stringify(championRun.data.params[k])} → ${JSON.stringify(run.params[k])}`).join(", ")}`,
-    );
-  }
-  return out;
-}
-
-function finiteOnly(metrics: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
 }

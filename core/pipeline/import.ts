@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedConfig } from "../config/index.js";
+import type { ColumnTable } from "../data/split.js";
 import { fsError, UserError } from "../errors.js";
+import type { ImportedFormat } from "../model/formats/index.js";
 import {
   detectFormat,
   type FormatLoadOptions,
@@ -71,43 +73,13 @@ export async function importModel(
   const created = await mkdir(path.dirname(out), { recursive: true });
   const staging = `${out}.importing-${randomBytes(4).toString("hex")}`;
   try {
-    const files = await format.files(options.source);
-    for (const file of files) {
-      const to = path.join(staging, file.to);
-      await mkdir(path.dirname(to), { recursive: true });
-      await copyFile(file.from, to).catch((error: unknown) => {
-        throw fsError(error, file.from);
-      });
-    }
-    const runner = await format.open(staging, options.load ?? {}).catch((error: unknown) => {
-      throw inSource(error, staging, options.source);
+    const files = await stageFiles(format, options.source, staging);
+    const { signature, preprocessor, backend } = await readSignature(loaded, data.train, {
+      ...options,
+      format,
+      staging,
+      given,
     });
-    const fitOn = (features?: string[]) =>
-      fitPreprocessor(data.train, {
-        target: config.data.target,
-        features,
-        id: config.data.id,
-        task: config.model.task,
-      });
-    const all = given ?? fitOn(config.data.features);
-    let signature: ImportedManifest["signature"];
-    try {
-      signature = resolveSignature(runner, config.model.signature, {
-        features: all.features.map((f) => f.name),
-        columns: data.train.columns.filter((c) => c !== config.data.target),
-        task: all.target.task,
-        classes: all.target.task === "classification" ? all.target.classes : undefined,
-        ...(given ? { encodedWidth: encodedWidth(given.features) } : {}),
-      });
-    } finally {
-      runner.dispose();
-    }
-    const fitted: Preprocessor = given ?? fitOn(signatureColumns(signature));
-    // The signature's class order (model.signature.classes may reorder them) is what labels encode to.
-    const preprocessor: Preprocessor =
-      signature.classes && fitted.target.task === "classification"
-        ? { ...fitted, target: { ...fitted.target, classes: signature.classes } }
-        : fitted;
     const manifest: ImportedManifest = {
       format: MANIFEST_FORMAT,
       kind: format.kind,
@@ -118,13 +90,8 @@ export async function importModel(
       preprocessor,
       signature,
       files: await Promise.all(files.map((f) => hashFile(staging, f.to))),
-      lineage: {
-        source: sourceName(options.cwd, options.source),
-        importedAt: (options.now ?? new Date()).toISOString(),
-        ...(options.by ? { importedBy: options.by } : {}),
-        ...(options.git ? { commit: options.git.commit } : {}),
-      },
-      backend: runner.backend,
+      lineage: lineageOf(options),
+      backend,
     };
     await writeFile(
       path.join(staging, MANIFEST_JSON),
@@ -147,6 +114,75 @@ export async function importModel(
     await rm(created ?? staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The model's files copied into the staging folder; returns where each came from and went. */
+async function stageFiles(
+  format: ImportedFormat,
+  source: string,
+  staging: string,
+): Promise<Array<{ from: string; to: string }>> {
+  const files = await format.files(source);
+  for (const file of files) {
+    const to = path.join(staging, file.to);
+    await mkdir(path.dirname(to), { recursive: true });
+    await copyFile(file.from, to).catch((error: unknown) => {
+      throw fsError(error, file.from);
+    });
+  }
+  return files;
+}
+
+/**
+ * The staged model's signature (completed by `model.signature`) and the preprocessing in front of it: the
+ * one given, or one fitted on the training rows for the columns the signature reads.
+ */
+async function readSignature(
+  loaded: LoadedConfig,
+  train: ColumnTable,
+  options: ImportModelOptions & { format: ImportedFormat; staging: string; given?: Preprocessor },
+): Promise<{ signature: ImportedManifest["signature"]; preprocessor: Preprocessor; backend: string }> {
+  const { config } = loaded;
+  const { given, staging } = options;
+  const runner = await options.format.open(staging, options.load ?? {}).catch((error: unknown) => {
+    throw inSource(error, staging, options.source);
+  });
+  const fitOn = (features?: string[]) =>
+    fitPreprocessor(train, {
+      target: config.data.target,
+      features,
+      id: config.data.id,
+      task: config.model.task,
+    });
+  const all = given ?? fitOn(config.data.features);
+  let signature: ImportedManifest["signature"];
+  try {
+    signature = resolveSignature(runner, config.model.signature, {
+      features: all.features.map((f) => f.name),
+      columns: train.columns.filter((c) => c !== config.data.target),
+      task: all.target.task,
+      classes: all.target.task === "classification" ? all.target.classes : undefined,
+      ...(given ? { encodedWidth: encodedWidth(given.features) } : {}),
+    });
+  } finally {
+    runner.dispose();
+  }
+  const fitted: Preprocessor = given ?? fitOn(signatureColumns(signature));
+  // The signature's class order (model.signature.classes may reorder them) is what labels encode to.
+  const preprocessor: Preprocessor =
+    signature.classes && fitted.target.task === "classification"
+      ? { ...fitted, target: { ...fitted.target, classes: signature.classes } }
+      : fitted;
+  return { signature, preprocessor, backend: runner.backend };
+}
+
+function lineageOf(options: ImportModelOptions): ImportedManifest["lineage"] {
+  return {
+    source: sourceName(options.cwd, options.source),
+    importedAt: (options.now ?? new Date()).toISOString(),
+    ...(options.by ? { importedBy: options.by } : {}),
+    ...(options.git ? { commit: options.git.commit } : {}),
+  };
 }
 
 /** Relative to the working directory (the repository, in CI) when inside it, else absolute. */

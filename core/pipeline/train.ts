@@ -17,7 +17,7 @@ import {
 } from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { ProfileBuilder } from "../profile/index.js";
-import { RunStore } from "../tracking/index.js";
+import { finishedRun, RunStore } from "../tracking/index.js";
 import type { RunRecord } from "../tracking/schema.js";
 import { loadProjectData, type ProjectData } from "./dataset.js";
 import { importModel } from "./import.js";
@@ -149,37 +149,30 @@ async function trainInto(
       ...(options.signal ? { signal: options.signal } : {}),
     }),
   );
-  const finished = new Date();
   const last = trained.history.at(-1);
-  const run: RunRecord = {
-    version: 1,
-    id,
-    name: config.name,
-    kind: options.kind ?? "train",
-    status: "finished",
-    params: { ...model },
-    history: trained.history.map((h) => ({
-      epoch: h.epoch,
-      loss: h.loss,
-      ...(h.valLoss === null ? {} : { valLoss: h.valLoss }),
-    })),
-    metrics: {
-      loss: last?.loss ?? Number.NaN,
-      ...(last?.valLoss == null
-        ? {}
-        : { val_loss: trained.history[trained.bestEpoch - 1]?.valLoss ?? last.valLoss }),
-      epochs: trained.epochs,
-      best_epoch: trained.bestEpoch,
+  // The options name the run's commit (git) and the sweep or run it belongs to (parent).
+  const run = finishedRun(
+    { ...options, id, name: config.name, kind: options.kind ?? "train", started },
+    {
+      params: { ...model },
+      history: trained.history.map((h) => ({
+        epoch: h.epoch,
+        loss: h.loss,
+        ...(h.valLoss === null ? {} : { valLoss: h.valLoss }),
+      })),
+      metrics: {
+        loss: last?.loss ?? Number.NaN,
+        ...(last?.valLoss == null
+          ? {}
+          : { val_loss: trained.history[trained.bestEpoch - 1]?.valLoss ?? last.valLoss }),
+        epochs: trained.epochs,
+        best_epoch: trained.bestEpoch,
+      },
+      data: { train: { ...data.info.train, file: data.info.train.file }, test: data.info.test },
+      backend: trained.backend,
+      tags: {},
     },
-    data: { train: { ...data.info.train, file: data.info.train.file }, test: data.info.test },
-    ...(options.git ? { git: options.git } : {}),
-    backend: trained.backend,
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - started.getTime(),
-    ...(options.parent ? { parent: options.parent } : {}),
-    tags: {},
-  };
+  );
   run.model = dir;
   await saveModel(partial, trained, run);
   await writeFile(path.join(partial, REFERENCE_PROFILE), `${JSON.stringify(profileTable(data.train))}\n`);

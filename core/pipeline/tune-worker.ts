@@ -3,11 +3,11 @@ import type { LoadedConfig } from "../config/index.js";
 import type { Task } from "../metrics/index.js";
 import { trainingLength } from "../model/index.js";
 import { silentLogger } from "../ports.js";
+import { type SerializedError, serializeError } from "../scan/workers.js";
 import { RunStore } from "../tracking/index.js";
 import { loadTrainingData, type ProjectData } from "./dataset.js";
 import { evaluateProject } from "./evaluate.js";
 import { trainProject } from "./train.js";
-import { type SerializedError, serializeError } from "../scan/workers.js";
 
 /** Set once per worker: every trial of a sweep shares the project, the store and the sweep id. */
 export interface TuneWorkerInit {

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { openData } from "../data/readers/index.js";
 import type { DataSource, ReadOptions } from "../data/types.js";
-import type { Logger } from "../ports.js";
-import type { DatasetProfile } from "../profile/schema.js";
 import { inferSchema } from "../data-schema/index.js";
 import type { DataSchema } from "../data-schema/schema.js";
+import type { Logger } from "../ports.js";
+import type { DatasetProfile } from "../profile/schema.js";
+import { profileData } from "../scan/profile-data.js";
 import { columnHints, ValidateOptions } from "../validate/index.js";
 import type { ValidationResult } from "../validate/schema.js";
-import { profileData } from "../scan/profile-data.js";
 
 export { fileFingerprint } from "../scan/profile-data.js";
 

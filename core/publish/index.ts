@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { UserError } from "../errors.js";
+import { statusOf } from "../github.js";
 import { loadPredictor } from "../model/index.js";
 import type { Logger } from "../ports.js";
 import { collectModelFiles } from "../registry/files.js";
@@ -49,6 +50,7 @@ const Release = z.object({
   html_url: z.string().optional(),
   assets: z.array(Asset),
 });
+type Release = z.infer<typeof Release>;
 
 /**
  * Publishes a model with a release: registers it (or finds the identical version already there),
@@ -56,18 +58,46 @@ const Release = z.object({
  * before it writes, so running it again for the same release changes nothing.
  */
 export async function publishModel(options: PublishOptions): Promise<PublishResult> {
-  const { client, owner, repo, name, store, logger } = options;
-  const alias = options.alias ?? "champion";
+  const { client, owner, repo, name, logger } = options;
   // The release is looked up first: a wrong tag should fail before anything is written.
   const release = await getRelease(client, owner, repo, options.tag, options.createAt, logger);
   // Any kind loads through the format layer: a folder that cannot load is never published.
   const loaded = await loadPredictor(options.modelDir, { logger });
-  const files = await collectModelFiles(options.modelDir);
-  const contents = await Promise.all(
-    files.map(async (f) => ({ name: f.path, data: await readFile(f.absolute) })),
-  );
-  const hashes = new Map(contents.map((f) => [f.name, createHash("sha256").update(f.data).digest("hex")]));
+  const contents = await readModelFiles(options.modelDir);
+  const { version, registered } = await registerOnce(options, contents);
+  const aliasMoved = await moveAlias(options, version);
 
+  const card = renderModelCard({
+    name,
+    manifest: loaded.manifest,
+    version,
+    report: options.report,
+    release: options.tag,
+  });
+  loaded.dispose();
+  const assets = [
+    { name: `${name}-model.tar.gz`, data: tarGz(contents), type: "application/gzip" },
+    { name: `${name}-model-card.md`, data: Buffer.from(card), type: "text/markdown" },
+  ];
+  const result: PublishResult["assets"] = [];
+  for (const asset of assets) result.push(await uploadAsset(options, release, asset));
+  return { version: version.version, registered, aliasMoved, assets: result };
+}
+
+type ModelFile = { name: string; data: Buffer };
+
+async function readModelFiles(dir: string): Promise<ModelFile[]> {
+  const files = await collectModelFiles(dir);
+  return Promise.all(files.map(async (f) => ({ name: f.path, data: await readFile(f.absolute) })));
+}
+
+/** The registry's version with these very files, or a new one registered with the report's evaluation. */
+async function registerOnce(
+  options: PublishOptions,
+  contents: ModelFile[],
+): Promise<{ version: ModelVersion; registered: boolean }> {
+  const { store, name, logger } = options;
+  const hashes = new Map(contents.map((f) => [f.name, sha256(f.data)]));
   const existing = await findIdentical(store, name, hashes);
   const version =
     existing ??
@@ -89,56 +119,50 @@ export async function publishModel(options: PublishOptions): Promise<PublishResu
   logger.info(
     existing ? `${name} v${version.version} is already registered` : `registered ${name} v${version.version}`,
   );
-  const aliases = await store.aliases(name);
-  const aliasMoved = aliases[alias] !== version.version;
-  if (aliasMoved) {
-    await store.setAlias(name, alias, version.version, {
-      by: options.actor,
-      reason: `release ${options.tag}`,
-    });
-    logger.info(`${alias} -> ${name} v${version.version}`);
-  }
-
-  const card = renderModelCard({
-    name,
-    manifest: loaded.manifest,
-    version,
-    report: options.report,
-    release: options.tag,
-  });
-  loaded.dispose();
-  const assets = [
-    { name: `${name}-model.tar.gz`, data: tarGz(contents), type: "application/gzip" },
-    { name: `${name}-model-card.md`, data: Buffer.from(card), type: "text/markdown" },
-  ];
-  const result: PublishResult["assets"] = [];
-  for (const asset of assets) {
-    const digest = `sha256:${createHash("sha256").update(asset.data).digest("hex")}`;
-    const current = release.assets.find((a) => a.name === asset.name);
-    const same =
-      current && current.size === asset.data.length && (current.digest == null || current.digest === digest);
-    if (same) {
-      result.push({ name: asset.name, uploaded: false, size: asset.data.length });
-      continue;
-    }
-    if (current)
-      await client.request("DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        owner,
-        repo,
-        asset_id: current.id,
-      });
-    await client.request({
-      method: "POST",
-      url: release.upload_url,
-      name: asset.name,
-      data: asset.data,
-      headers: { "content-type": asset.type, "content-length": asset.data.length },
-    });
-    result.push({ name: asset.name, uploaded: true, size: asset.data.length });
-    logger.info(`uploaded ${asset.name} (${asset.data.length} bytes) to release ${options.tag}`);
-  }
-  return { version: version.version, registered: existing === undefined, aliasMoved, assets: result };
+  return { version, registered: existing === undefined };
 }
+
+/** Points the alias (default champion) at the version; false when it already did. */
+async function moveAlias(options: PublishOptions, version: ModelVersion): Promise<boolean> {
+  const { store, name } = options;
+  const alias = options.alias ?? "champion";
+  const aliases = await store.aliases(name);
+  if (aliases[alias] === version.version) return false;
+  await store.setAlias(name, alias, version.version, { by: options.actor, reason: `release ${options.tag}` });
+  options.logger.info(`${alias} -> ${name} v${version.version}`);
+  return true;
+}
+
+/** Uploads an asset unless the release has it already with the same size and digest; replaces a stale one. */
+async function uploadAsset(
+  options: PublishOptions,
+  release: Release,
+  asset: ModelFile & { type: string },
+): Promise<PublishResult["assets"][number]> {
+  const { client, owner, repo } = options;
+  const digest = `sha256:${sha256(asset.data)}`;
+  const current = release.assets.find((a) => a.name === asset.name);
+  const same =
+    current && current.size === asset.data.length && (current.digest == null || current.digest === digest);
+  if (same) return { name: asset.name, uploaded: false, size: asset.data.length };
+  if (current)
+    await client.request("DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      owner,
+      repo,
+      asset_id: current.id,
+    });
+  await client.request({
+    method: "POST",
+    url: release.upload_url,
+    name: asset.name,
+    data: asset.data,
+    headers: { "content-type": asset.type, "content-length": asset.data.length },
+  });
+  options.logger.info(`uploaded ${asset.name} (${asset.data.length} bytes) to release ${options.tag}`);
+  return { name: asset.name, uploaded: true, size: asset.data.length };
+}
+
+const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 async function findIdentical(
   store: RegistryStore,
@@ -158,7 +182,7 @@ async function getRelease(
   tag: string,
   createAt: string | undefined,
   logger: Logger,
-) {
+): Promise<Release> {
   try {
     const response = await client.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", {
       owner,
@@ -167,7 +191,7 @@ async function getRelease(
     });
     return Release.parse(response.data);
   } catch (error) {
-    if ((error as { status?: number }).status !== 404) throw error;
+    if (statusOf(error) !== 404) throw error;
     if (!createAt) throw new UserError(`no release with tag '${tag}' in ${owner}/${repo}`, { field: "tag" });
   }
   const created = await client.request("POST /repos/{owner}/{repo}/releases", {

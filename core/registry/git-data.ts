@@ -1,10 +1,8 @@
-import type { Octokit } from "octokit";
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import { parseAt } from "../parse.js";
+import { callGitHub, type GitHubClient, statusOf } from "../github.js";
 
-/** The slice of an Octokit the registry uses; tests hand in a real Octokit pointed at a fake API. */
-export type GitHubClient = Pick<Octokit, "request">;
+export type { GitHubClient } from "../github.js";
 
 export interface GitTarget {
   octokit: GitHubClient;
@@ -38,18 +36,8 @@ export class GitData {
     return { owner: this.target.owner, repo: this.target.repo };
   }
 
-  private async call<T>(
-    schema: z.ZodType<T>,
-    what: string,
-    send: () => Promise<{ data: unknown }>,
-  ): Promise<T> {
-    let data: unknown;
-    try {
-      data = (await send()).data;
-    } catch (error) {
-      throw asUserError(error, what, this.target);
-    }
-    return parseAt(schema, data, { what: `unexpected answer from GitHub to ${what}` });
+  private call<T>(schema: z.ZodType<T>, what: string, send: () => Promise<{ data: unknown }>): Promise<T> {
+    return callGitHub(schema, what, send, (error) => asUserError(error, what, this.target));
   }
 
   /** The branch's commit, or undefined when the branch does not exist yet. */
@@ -174,11 +162,6 @@ export class GitData {
       throw asUserError(error, `updating branch ${this.target.branch}`, this.target);
     }
   }
-}
-
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | undefined)?.status;
-  return typeof status === "number" ? status : undefined;
 }
 
 /** Auth and permission failures are the user's to fix; anything else (5xx, network) stays a bug-shaped error. */

@@ -5,15 +5,8 @@ import { resolveRef, rollbackIn, setAliasIn } from "./aliases.js";
 import { collectModelFiles, RESERVED_FILE, sha256, writeVerified } from "./files.js";
 import { GitData, type GitHubClient, type TreeEntry } from "./git-data.js";
 import { parseLineage } from "./lineage.js";
-import {
-  AliasIndex,
-  EMPTY_ALIASES,
-  type FileEntry,
-  type Lineage,
-  ModelName,
-  ModelVersion,
-  parseIndexFile,
-} from "./schema.js";
+import * as records from "./records.js";
+import { AliasIndex, type FileEntry, type Lineage, ModelName, type ModelVersion } from "./schema.js";
 import { type AliasMeta, checkModelName, noSuchModel, type RegistryStore } from "./store.js";
 
 export const DEFAULT_BRANCH = "modelgate-registry";
@@ -74,9 +67,9 @@ export class GitHubStore implements RegistryStore {
     return this.transact(async (snapshot) => {
       const tree = await this.modelTree(snapshot, name);
       const version = Math.max(0, ...versionsIn(tree)) + 1;
-      const record = ModelVersion.parse({ createdAt: this.now(), ...checked, name, version, files });
+      const record = records.newVersion(checked, { name, version, files, at: this.now() });
       const prefix = `models/${name}/versions/${version}`;
-      const index = await this.git.createBlob(Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
+      const index = await this.git.createBlob(Buffer.from(records.text(record)));
       return {
         message: `register ${name} v${version}`,
         files: [
@@ -174,24 +167,13 @@ export class GitHubStore implements RegistryStore {
   private async readVersion(tree: ModelTree, name: string, version: number): Promise<ModelVersion> {
     const file = `${this.where(name)}/versions/${version}/${RESERVED_FILE}`;
     const entry = tree.get(`versions/${version}/${RESERVED_FILE}`)!;
-    const record = parseIndexFile(ModelVersion, (await this.git.blob(entry.sha)).toString("utf8"), file);
-    if (record.name !== name || record.version !== version) {
-      throw new UserError(
-        `corrupted registry index: the folder of ${name} v${version} holds a record of ${record.name} v${record.version}`,
-        { file, field: "version" },
-      );
-    }
-    return record;
+    return records.readVersion((await this.git.blob(entry.sha)).toString("utf8"), file, name, version);
   }
 
   private async readAliases(tree: ModelTree, name: string): Promise<AliasIndex> {
     const entry = tree.get("aliases.json");
-    if (!entry) return EMPTY_ALIASES;
-    return parseIndexFile(
-      AliasIndex,
-      (await this.git.blob(entry.sha)).toString("utf8"),
-      `${this.where(name)}/aliases.json`,
-    );
+    const text = entry && (await this.git.blob(entry.sha)).toString("utf8");
+    return records.readAliases(text, `${this.where(name)}/aliases.json`);
   }
 
   private updateAliases<T>(
@@ -202,9 +184,7 @@ export class GitHubStore implements RegistryStore {
     return this.transact(async (snapshot) => {
       const tree = await this.existingModel(snapshot, name);
       const { index, result } = change(await this.readAliases(tree, name), versionsIn(tree));
-      const sha = await this.git.createBlob(
-        Buffer.from(`${JSON.stringify(AliasIndex.parse(index), null, 2)}\n`),
-      );
+      const sha = await this.git.createBlob(Buffer.from(records.text(AliasIndex.parse(index))));
       return { message, files: [{ path: `models/${name}/aliases.json`, sha }], result };
     });
   }

@@ -1,20 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fsError, UserError } from "../errors.js";
+import { fsError } from "../errors.js";
 import { resolveRef, rollbackIn, setAliasIn } from "./aliases.js";
 import { collectModelFiles, copyHashed, copyVerified, RESERVED_FILE } from "./files.js";
 import { parseLineage } from "./lineage.js";
 import { type LockOptions, withLock } from "./lock.js";
-import {
-  AliasIndex,
-  EMPTY_ALIASES,
-  type FileEntry,
-  type Lineage,
-  ModelName,
-  ModelVersion,
-  parseIndexFile,
-} from "./schema.js";
+import * as records from "./records.js";
+import { AliasIndex, type FileEntry, type Lineage, ModelName, type ModelVersion } from "./schema.js";
 import { type AliasMeta, checkModelName, noSuchModel, type RegistryStore } from "./store.js";
 
 export interface LocalStoreOptions {
@@ -60,14 +53,8 @@ export class LocalStore implements RegistryStore {
         path.join(base, ".lock"),
         async () => {
           const version = Math.max(0, ...(await this.versionNumbers(name))) + 1;
-          const record = ModelVersion.parse({
-            createdAt: this.now(),
-            ...checked,
-            name,
-            version,
-            files: entries,
-          });
-          await writeFile(path.join(staging, RESERVED_FILE), `${JSON.stringify(record, null, 2)}\n`);
+          const record = records.newVersion(checked, { name, version, files: entries, at: this.now() });
+          await writeFile(path.join(staging, RESERVED_FILE), records.text(record));
           await rename(staging, path.join(versionsDir, String(version)));
           return record;
         },
@@ -151,14 +138,7 @@ export class LocalStore implements RegistryStore {
     const text = await readFile(file, "utf8").catch((error: unknown) => {
       throw fsError(error, file);
     });
-    const record = parseIndexFile(ModelVersion, text, file);
-    if (record.name !== name || record.version !== version) {
-      throw new UserError(
-        `corrupted registry index: the folder of ${name} v${version} holds a record of ${record.name} v${record.version}`,
-        { file, field: "version" },
-      );
-    }
-    return record;
+    return records.readVersion(text, file, name, version);
   }
 
   private async readAliases(name: string): Promise<AliasIndex> {
@@ -167,7 +147,7 @@ export class LocalStore implements RegistryStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw fsError(error, file);
     });
-    return text === undefined ? EMPTY_ALIASES : parseIndexFile(AliasIndex, text, file);
+    return records.readAliases(text, file);
   }
 
   private async updateAliases(name: string, change: (index: AliasIndex) => AliasIndex): Promise<void> {
@@ -178,7 +158,7 @@ export class LocalStore implements RegistryStore {
         const next = AliasIndex.parse(change(await this.readAliases(name)));
         const file = path.join(base, "aliases.json");
         const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-        await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`);
+        await writeFile(temp, records.text(next));
         await rename(temp, file);
       },
       this.options.lock,

@@ -1,19 +1,13 @@
+import * as cells from "./cells.js";
 import { dataChanged, diffLines, diffRows, shownShifts } from "./data-diff.js";
 import { escapeHtml as esc } from "./escape.js";
 import {
-  boundsLabel,
   classesBySupport,
   describeRule,
   formatCount,
-  formatDelta,
   formatDuration,
-  formatInterval,
   formatNumber,
-  formatRowsNeeded,
-  gateOutcome,
-  metricNames,
   reportOutcome,
-  shortFingerprint,
 } from "./format.js";
 import { status } from "./html-icons.js";
 import { HTML_STYLE } from "./html-style.js";
@@ -49,8 +43,6 @@ const section = (id: string, title: string, ...body: string[]) =>
 
 function verdict(report: Report): string {
   const model = esc(report.model, NAME);
-  const blocking = (outcome: "fail" | "inconclusive") =>
-    report.gates.filter((g) => !g.passed && gateOutcome(g) === outcome);
   const names = (gates: Report["gates"]) =>
     gates.map((g) => `${esc(g.metric, NAME)} (${describeRule(g.rule, g.threshold)})`).join(", ");
   const outcome = reportOutcome(report);
@@ -60,7 +52,7 @@ function verdict(report: Report): string {
       n === 0 ? "No gates configured." : n === 1 ? "The one gate passed." : `All ${n} gates passed.`;
     return `<header class="mg-verdict mg-pass"><h1>${status("pass", "Passed")}: ${model}</h1><p>${summary}</p></header>`;
   }
-  const [failed, unsure] = [blocking("fail"), blocking("inconclusive")];
+  const [failed, unsure] = [cells.blockingGates(report, "fail"), cells.blockingGates(report, "inconclusive")];
   const total = report.gates.length;
   const lines: string[] = [];
   if (failed.length) lines.push(`<p>Failed ${failed.length} of ${total} gates: ${names(failed)}.</p>`);
@@ -83,25 +75,10 @@ function verdict(report: Report): string {
 
 function metrics(report: Report): string {
   const champion = report.champion?.metrics;
-  const value = (m: Record<string, number> | undefined, n: string) => {
-    const v = m?.[n];
-    return v === undefined ? dash : formatNumber(v);
-  };
-  const rows = metricNames(report).map((name) => {
-    const label = `${esc(name, NAME)}${name === report.primaryMetric ? ' <span class="mg-muted">(primary)</span>' : ""}`;
-    if (!champion) return [label, value(report.metrics, name)];
-    const d = Object.hasOwn(report.deltas, name) ? report.deltas[name] : undefined;
-    return [
-      label,
-      value(champion, name),
-      value(report.metrics, name),
-      d ? formatDelta(d.delta) : dash,
-      d ? formatInterval(d.ci) : dash,
-    ];
-  });
-  const head = champion
-    ? ["Metric", "Champion", "Challenger", "Δ", `Δ ${boundsLabel(report)}`]
-    : ["Metric", "Challenger"];
+  const label = (name: string) =>
+    `${esc(name, NAME)}${name === report.primaryMetric ? ' <span class="mg-muted">(primary)</span>' : ""}`;
+  const rows = cells.metricRows(report).map(({ name, numbers }) => [label(name), ...numbers]);
+  const head = cells.metricHeads(report);
   const version = report.champion?.version;
   const caption =
     version !== undefined
@@ -121,29 +98,13 @@ function gates(report: Report): string {
     fail: status("fail", "fail"),
     inconclusive: status("warn", "inconclusive"),
   };
-  const rows = report.gates.map((g) => {
-    const outcome = gateOutcome(g);
-    return [
-      esc(g.metric, NAME),
-      cell[outcome] + (outcome === "inconclusive" && g.passed ? " (allowed)" : ""),
-      describeRule(g.rule, g.threshold),
-      formatNumber(g.value),
-      g.ci ? formatInterval(g.ci) : dash,
-      g.certified === undefined ? dash : `≤ ${formatNumber(g.certified)}`,
-      formatRowsNeeded(g),
-      esc(g.reason, TEXT),
-    ];
-  });
-  const head = [
-    "Metric",
-    "Outcome",
-    "Rule",
-    "Observed",
-    boundsLabel(report),
-    "Certifies",
-    "Rows needed",
-    "Why",
-  ];
+  const rows = report.gates.map((g) => [
+    esc(g.metric, NAME),
+    cells.outcomeCell(g, cell),
+    ...cells.gateNumbers(g),
+    esc(g.reason, TEXT),
+  ]);
+  const head = ["Metric", "Outcome", ...cells.gateNumberHeads(report), "Why"];
   return section("gates", "Gates", table(head, rows, undefined, [7]));
 }
 
@@ -172,39 +133,22 @@ function confusion(report: Report): string {
 }
 
 function perClass(report: Report): string {
-  const rows = (report.perClass ?? []).map((c) => [
-    esc(c.class, NAME),
-    formatNumber(c.precision),
-    formatNumber(c.recall),
-    formatNumber(c.f1),
-    formatCount(c.support),
-  ]);
+  const rows = (report.perClass ?? []).map((c) => [esc(c.class, NAME), ...cells.classNumbers(c)]);
   if (rows.length === 0) return "";
-  return section(
-    "per-class",
-    "Per-class metrics",
-    table(["Class", "Precision", "Recall", "F1", "Support"], rows),
-  );
+  return section("per-class", "Per-class metrics", table(["Class", ...cells.CLASS_NUMBER_HEADS], rows));
 }
 
 function data(report: Report): string {
-  const rows = (["train", "test"] as const).flatMap((split) => {
-    const part = report.data[split];
-    if (!part) return [];
-    const fp = `<code title="${esc(part.fingerprint)}">${esc(shortFingerprint(part.fingerprint))}</code>`;
-    return [[split, formatCount(part.rows), fp, part.file ? esc(part.file, TEXT) : dash]];
+  const rows = cells.dataParts(report).map((part) => {
+    const fp = `<code title="${esc(part.fingerprint)}">${esc(part.short)}</code>`;
+    return [part.split, part.rows, fp, part.file ? esc(part.file, TEXT) : dash];
   });
   const changes = report.data.changes ?? [];
   const list = changes.length
     ? `<p>What changed:</p><ul>${changes.map((c) => `<li>${esc(c, TEXT)}</li>`).join("")}</ul>`
     : "";
   if (rows.length === 0 && !list) return "";
-  return section(
-    "data",
-    "Data",
-    rows.length ? table(["Data", "Rows", "Fingerprint", "File"], rows, undefined, [3]) : "",
-    list,
-  );
+  return section("data", "Data", rows.length ? table(cells.DATA_HEADS, rows, undefined, [3]) : "", list);
 }
 
 function dataDiff(report: Report): string {

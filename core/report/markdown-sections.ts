@@ -1,20 +1,14 @@
 import { markdownTable } from "markdown-table";
+import * as cells from "./cells.js";
 import { dataChanged, diffLines, diffRows, shownShifts } from "./data-diff.js";
 import { escapeMarkdown as esc } from "./escape.js";
 import {
-  boundsLabel,
   describeRule,
   downsample,
   formatCount,
-  formatDelta,
   formatDuration,
-  formatInterval,
   formatNumber,
-  formatRowsNeeded,
-  gateOutcome,
-  metricNames,
   reportOutcome,
-  shortFingerprint,
 } from "./format.js";
 import type { Report } from "./schema.js";
 
@@ -34,7 +28,7 @@ export function details(summary: string, body: string, open = false): string {
 }
 
 function gateNames(report: Report, outcome: "fail" | "inconclusive"): string {
-  const chosen = report.gates.filter((gate) => !gate.passed && gateOutcome(gate) === outcome);
+  const chosen = cells.blockingGates(report, outcome);
   const named = chosen
     .slice(0, NAMED_FAILURES)
     .map((gate) => `${esc(gate.metric, SHOWN_NAME)} (${describeRule(gate.rule, gate.threshold)})`);
@@ -45,8 +39,7 @@ function gateNames(report: Report, outcome: "fail" | "inconclusive"): string {
 /** "failed 1 of 3 gates: accuracy (drop at most 0.02); inconclusive on 1: f1_macro (...)" */
 function blocking(report: Report): string {
   const total = report.gates.length;
-  const count = (outcome: "fail" | "inconclusive") =>
-    report.gates.filter((gate) => !gate.passed && gateOutcome(gate) === outcome).length;
+  const count = (outcome: "fail" | "inconclusive") => cells.blockingGates(report, outcome).length;
   const [failed, unsure] = [count("fail"), count("inconclusive")];
   const parts: string[] = [];
   if (failed)
@@ -86,35 +79,21 @@ export function verdict(report: Report): string {
 }
 
 export function metricsTable(report: Report): string {
-  const champion = report.champion?.metrics;
-  const value = (metrics: Record<string, number> | undefined, name: string) => {
-    const v = metrics?.[name];
-    return v === undefined ? "–" : formatNumber(v);
-  };
   const label = (name: string) =>
     `${esc(name, SHOWN_NAME)}${name === report.primaryMetric ? " (primary)" : ""}`;
-  const names = metricNames(report);
-  if (!champion) {
+  const rows = cells.metricRows(report).map(({ name, numbers }) => [label(name), ...numbers]);
+  const head = cells.metricHeads(report);
+  const body = table(
+    [head, ...rows],
+    head.map((_, i) => (i === 0 ? "l" : "r")),
+  );
+  if (!report.champion) {
     const said = noComparison(report);
-    return (
-      (said ? `${said}\n\n` : "") +
-      table([["Metric", "Challenger"], ...names.map((n) => [label(n), value(report.metrics, n)])], ["l", "r"])
-    );
+    return (said ? `${said}\n\n` : "") + body;
   }
-  const rows = names.map((name) => {
-    const delta = Object.hasOwn(report.deltas, name) ? report.deltas[name] : undefined;
-    return [
-      label(name),
-      value(champion, name),
-      value(report.metrics, name),
-      delta ? formatDelta(delta.delta) : "–",
-      delta ? formatInterval(delta.ci) : "–",
-    ];
-  });
-  const head = ["Metric", "Champion", "Challenger", "Δ", `Δ ${boundsLabel(report)}`];
-  const version = report.champion?.version;
+  const version = report.champion.version;
   const caption = version === undefined ? "" : `\n\nChampion: version ${esc(String(version), SHOWN_NAME)}`;
-  return table([head, ...rows], ["l", "r", "r", "r", "r"]) + caption;
+  return body + caption;
 }
 
 /** Nothing to compare is said out loud, never left to an empty column. */
@@ -134,30 +113,13 @@ const OUTCOME_CELL = { pass: "✅ pass", fail: "❌ fail", inconclusive: "❔ in
 /** Per gate: outcome, observed value or change, its bounds, the margin, what the test set certifies, and why. */
 export function gatesTable(report: Report): string {
   if (report.gates.length === 0) return "_No gates configured._";
-  const rows = report.gates.map((gate) => {
-    const outcome = gateOutcome(gate);
-    const policy = outcome === "inconclusive" && gate.passed ? " (allowed)" : "";
-    return [
-      OUTCOME_CELL[outcome] + policy,
-      esc(gate.metric, SHOWN_NAME),
-      describeRule(gate.rule, gate.threshold),
-      formatNumber(gate.value),
-      gate.ci ? formatInterval(gate.ci) : "–",
-      gate.certified === undefined ? "–" : `≤ ${formatNumber(gate.certified)}`,
-      formatRowsNeeded(gate),
-      esc(gate.reason, SHOWN_TEXT),
-    ];
-  });
-  const head = [
-    "Outcome",
-    "Metric",
-    "Rule",
-    "Observed",
-    boundsLabel(report),
-    "Certifies",
-    "Rows needed",
-    "Why",
-  ];
+  const rows = report.gates.map((gate) => [
+    cells.outcomeCell(gate, OUTCOME_CELL),
+    esc(gate.metric, SHOWN_NAME),
+    ...cells.gateNumbers(gate),
+    esc(gate.reason, SHOWN_TEXT),
+  ]);
+  const head = ["Outcome", "Metric", ...cells.gateNumberHeads(report), "Why"];
   return table([head, ...rows]);
 }
 
@@ -176,18 +138,9 @@ export function perClassTable(report: Report, rows: number[]): string {
   const perClass = report.perClass ?? [];
   const body = rows.flatMap((i) => {
     const row = perClass[i];
-    if (!row) return [];
-    return [
-      [
-        esc(row.class, SHOWN_NAME),
-        formatNumber(row.precision),
-        formatNumber(row.recall),
-        formatNumber(row.f1),
-        formatCount(row.support),
-      ],
-    ];
+    return row ? [[esc(row.class, SHOWN_NAME), ...cells.classNumbers(row)]] : [];
   });
-  return table([["Class", "Precision", "Recall", "F1", "Support"], ...body], ["l", "r", "r", "r", "r"]);
+  return table([["Class", ...cells.CLASS_NUMBER_HEADS], ...body], ["l", "r", "r", "r", "r"]);
 }
 
 /** "Data changed since the champion": two table rows at most, ten shifted columns at most. */
@@ -215,20 +168,10 @@ export function dataDiffSection(report: Report): string {
 
 export function dataSummary(report: Report): string {
   const parts: string[] = [];
-  const splits = (["train", "test"] as const).flatMap((split) => {
-    const part = report.data[split];
-    if (!part) return [];
-    return [
-      [
-        split,
-        formatCount(part.rows),
-        esc(shortFingerprint(part.fingerprint)),
-        part.file ? esc(part.file, SHOWN_TEXT) : "–",
-      ],
-    ];
-  });
-  if (splits.length)
-    parts.push(table([["Data", "Rows", "Fingerprint", "File"], ...splits], ["l", "r", "l", "l"]));
+  const splits = cells
+    .dataParts(report)
+    .map((part) => [part.split, part.rows, esc(part.short), part.file ? esc(part.file, SHOWN_TEXT) : "–"]);
+  if (splits.length) parts.push(table([cells.DATA_HEADS, ...splits], ["l", "r", "l", "l"]));
   const changes = report.data.changes ?? [];
   if (changes.length)
     parts.push(["What changed:", "", ...changes.map((c) => `- ${esc(c, SHOWN_TEXT)}`)].join("\n"));

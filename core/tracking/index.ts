@@ -4,6 +4,7 @@ import path from "node:path";
 import { UserError } from "../errors.js";
 import { RunRecord } from "./schema.js";
 
+export { finishedRun, type RunStart, type RunWork } from "./finished.js";
 export { RunRecord } from "./schema.js";
 
 /** The run store: one JSON file per run under <store>/runs/, written atomically. */

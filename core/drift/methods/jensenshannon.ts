@@ -1,17 +1,11 @@
-import { binnedShares } from "../binned.js";
-import { acceptsKinds, type DriftMethod } from "../view.js";
+import { binnedDistance } from "./binned-distance.js";
 
 /** Jensen-Shannon distance, base 2 (scipy.spatial.distance.jensenshannon), over Evidently's bins. */
-export const jensenShannon: DriftMethod = {
+export const jensenShannon = binnedDistance({
   name: "jensenshannon",
-  kind: "distance",
-  defaultThreshold: 0.1,
-  accepts: acceptsKinds("numeric", "categorical"),
-  compare(reference, current, as) {
-    const shares = binnedShares(reference, current, as, false);
-    return { statistic: jsDistance(shares.reference, shares.current), source: shares.source };
-  },
-};
+  fillEmpty: false,
+  distance: jsDistance,
+});
 
 export function jsDistance(p: number[], q: number[]): number {
   const sp = p.reduce((s, x) => s + x, 0);

@@ -1,19 +1,15 @@
-import { binnedShares } from "../binned.js";
-import { acceptsKinds, type DriftMethod } from "../view.js";
+import { binnedDistance } from "./binned-distance.js";
 
 /** Population stability index over Evidently's bins, empty bins filled with a small share. */
-export const psi: DriftMethod = {
+export const psi = binnedDistance({
   name: "psi",
-  kind: "distance",
-  defaultThreshold: 0.1,
-  accepts: acceptsKinds("numeric", "categorical"),
-  compare(reference, current, as) {
-    const shares = binnedShares(reference, current, as, true);
+  fillEmpty: true,
+  distance(reference, current) {
     let value = 0;
-    shares.reference.forEach((r, i) => {
-      const c = shares.current[i]!;
+    reference.forEach((r, i) => {
+      const c = current[i]!;
       if (r > 0 && c > 0) value += (r - c) * Math.log(r / c);
     });
-    return { statistic: value, source: shares.source };
+    return value;
   },
-};
+});
