@@ -1,5 +1,5 @@
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 
 export const BENCH_DIR = path.resolve(import.meta.dirname, "out");
@@ -26,7 +26,9 @@ export async function generateTable(file: string, spec: TableSpec): Promise<stri
   await mkdir(path.dirname(file), { recursive: true });
   const random = mulberry32(spec.seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const out = createWriteStream(file);
+  // Written aside and renamed when whole, so an interrupted run never leaves a short table behind.
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
   const header = [
     ...Array.from({ length: 12 }, (_, i) => `f${i}`),
     ...Array.from({ length: 4 }, (_, i) => `i${i}`),
@@ -60,6 +62,7 @@ export async function generateTable(file: string, spec: TableSpec): Promise<stri
   await new Promise<void>((resolve, reject) =>
     out.end((error?: Error | null) => (error ? reject(error) : resolve())),
   );
+  await rename(partial, file);
   return file;
 }
 

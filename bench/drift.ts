@@ -3,89 +3,52 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { BENCH_DIR, generateTable } from "./data.js";
-import { pythonWithPackages, type Timed, timed } from "./timing.js";
+import {
+  type Contender,
+  chosenPeers,
+  compareToBaseline,
+  type Measured,
+  measureAlternating,
+  medianCpu,
+  medianWall,
+  peakRssMb,
+  peerContender,
+  printSideBySide,
+  ROWS,
+} from "./side-by-side.js";
+import { type Timed, timed } from "./timing.js";
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const CLI = path.resolve(import.meta.dirname, "../bin/modelgate.js");
+const STORED = "engine: stored profile vs raw";
+const READ = "engine: read current only";
 
-// Evidently's default drift tests, written out with pandas + scipy (Evidently itself is not installed):
-// reference > 1000 rows, so normalised Wasserstein for numeric columns with > 5 values, Jensen-Shannon
-// (Sturges bins or value counts, as its get_binned_data) for the rest; thresholds 0.1; share >= 0.5.
-const PANDAS = `
-import sys, json, resource, numpy as np, pandas as pd
-from scipy import stats
-from scipy.spatial import distance
-ref = pd.read_csv(sys.argv[1]); cur = pd.read_csv(sys.argv[2])
-def binned(r, c, numeric):
-    if numeric and r.nunique() > 20:
-        bins = np.histogram_bin_edges(pd.concat([r, c]).values, bins="sturges")
-        return np.histogram(r, bins)[0] / len(r), np.histogram(c, bins)[0] / len(c)
-    keys = list(set(r.unique()) | set(c.unique())); rv, cv = r.value_counts(), c.value_counts()
-    return np.array([rv.get(k, 0) / len(r) for k in keys]), np.array([cv.get(k, 0) / len(c) for k in keys])
-drifted = []
-for col in ref.columns:
-    r, c = ref[col].dropna(), cur[col].dropna()
-    numeric = pd.api.types.is_numeric_dtype(r)
-    if numeric and pd.concat([r, c]).nunique() > 5:
-        s = stats.wasserstein_distance(r, c) / max(np.std(r), 0.001)
-    else:
-        a, b = binned(r, c, numeric); s = distance.jensenshannon(a, b, 2)
-    if s >= 0.1: drifted.append(col)
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"drift": len(drifted) / len(ref.columns) >= 0.5, "drifted": drifted,
-                  "cpu": {"user": usage.ru_utime, "system": usage.ru_stime}}))
-`;
-
-// The drift engine behind a tiny driver, bundled like dist/ (with the range worker beside it, where
-// core/scan/workers.ts looks for it) so no TypeScript loader is timed.
-const DRIVER = `
-import { writeFile } from "node:fs/promises";
-import { detectDrift, loadSide } from "../core/drift/index.js";
-import { silentLogger } from "../core/ports.js";
-const [mode, a, b] = process.argv.slice(2);
-// All threads' CPU time (getrusage of the process), in seconds.
-const cpu = () => {
-  const { user, system } = process.cpuUsage();
-  return { user: user / 1e6, system: system / 1e6 };
-};
-if (mode === "profile") {
-  const side = await loadSide(a, { cwd: process.cwd() });
-  await writeFile(b, JSON.stringify(side.profile));
-  console.log(JSON.stringify({ cpu: cpu() }));
-} else {
-  const started = performance.now();
-  const result = await detectDrift(a, b, { cwd: process.cwd(), logger: silentLogger });
-  const drifted = result.columns.filter((c) => c.drift).map((c) => c.column);
-  console.log(JSON.stringify({ drift: result.drift, drifted, ms: performance.now() - started, cpu: cpu() }));
-}
-`;
-
+/** bench/drift-driver.ts bundled like dist/, with the range worker beside it (where core/scan looks). */
 async function bundleDriver(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "mg-bench-drift-"));
-  const entry = path.join(import.meta.dirname, ".drift-driver.ts");
-  await writeFile(entry, DRIVER);
   // The bundles are .js files, as in dist/: ESM by this package.json.
   await writeFile(path.join(dir, "package.json"), '{ "type": "module" }\n');
-  try {
-    await build({
-      entryPoints: {
-        driver: entry,
-        "validate-worker": path.resolve(import.meta.dirname, "../core/scan/validate-worker.ts"),
-      },
-      outdir: dir,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      minify: true,
-      logLevel: "warning",
-    });
-  } finally {
-    await import("node:fs/promises").then((fs) => fs.rm(entry, { force: true }));
-  }
+  await build({
+    entryPoints: {
+      driver: path.join(import.meta.dirname, "drift-driver.ts"),
+      "validate-worker": path.resolve(import.meta.dirname, "../core/scan/validate-worker.ts"),
+    },
+    outdir: dir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    logLevel: "warning",
+  });
   return path.join(dir, "driver.js");
 }
 
+/**
+ * Drift of the benchmark table against a shifted copy, whole processes: modelgate's CLI (raw vs raw, a
+ * stored profile vs raw, and profiling the current data alone) beside pandas + scipy, Polars and DuckDB
+ * computing Evidently's large-data defaults (bench/peers/*-drift.*), and BENCH_BASELINE's CLI when given.
+ */
 export async function benchDrift(): Promise<void> {
   const reference = await generateTable(path.join(BENCH_DIR, `table-${ROWS}.csv`), { rows: ROWS, seed: 1 });
   const current = await generateTable(path.join(BENCH_DIR, `table-${ROWS}-shift.csv`), {
@@ -93,55 +56,91 @@ export async function benchDrift(): Promise<void> {
     seed: 2,
     shift: 0.25,
   });
-  const driver = await bundleDriver();
   const profile = path.join(BENCH_DIR, `table-${ROWS}.profile.json`);
-  await timed(process.execPath, [driver, "profile", reference, profile]);
-
-  const ours = await timed(process.execPath, [driver, "drift", reference, current]);
-  const stored = await timed(process.execPath, [driver, "drift", profile, current]);
-  // Reading the current data alone, so the stored-profile overhead can be told apart.
-  const readOnly = await timed(process.execPath, [
-    driver,
-    "profile",
+  await timed(process.execPath, [CLI, "profile", reference, "--out", profile, "--quiet"]);
+  const drift = (cli: string, from = reference) => [
+    cli,
+    "drift",
+    "--reference",
+    from,
+    "--current",
     current,
-    path.join(tmpdir(), "mg-current.json"),
-  ]);
-  const python = await pythonWithPackages(["pandas", "scipy"]);
-  const peer = python ? await timed(python, ["-c", PANDAS, reference, current]) : undefined;
-
-  const verdict = (t: Timed) => {
-    const parsed = JSON.parse(t.stdout) as { drift: boolean; drifted: string[] };
-    return `${parsed.drift ? "drift" : "no drift"} [${parsed.drifted.join(" ")}]`;
-  };
-  const cpu = (t: Timed) => {
-    const parsed = JSON.parse(t.stdout.trim().split("\n").at(-1) ?? "{}") as {
-      cpu?: { user: number; system: number };
-    };
-    return parsed.cpu ? parsed.cpu.user.toFixed(2) : "";
-  };
-  const rows: Array<[string, Timed, string]> = [
-    ["modelgate drift (raw vs raw)", ours, verdict(ours)],
-    ["modelgate drift (stored profile vs raw)", stored, verdict(stored)],
-    ["modelgate: profile current only", readOnly, ""],
-    ...(peer
-      ? [["pandas + scipy (Evidently defaults)", peer, verdict(peer)] as [string, Timed, string]]
-      : []),
+    "--json",
+    "--quiet",
   ];
+
+  const baseline = process.env.BENCH_BASELINE;
+  const driver = await bundleDriver();
+  const contenders: Contender[] = [
+    { name: "modelgate drift", command: process.execPath, args: drift(CLI) },
+    ...(baseline
+      ? [
+          {
+            name: "baseline drift",
+            command: process.execPath,
+            args: drift(path.join(path.resolve(baseline), "bin/modelgate.js")),
+          },
+        ]
+      : []),
+    { name: STORED, command: process.execPath, args: [driver, "drift", profile, current] },
+    { name: READ, command: process.execPath, args: [driver, "read", current, profile] },
+  ];
+  for (const peer of chosenPeers()) contenders.push(await peerContender(peer, "drift", [reference, current]));
   console.log(
-    `drift: ${ROWS} vs ${ROWS} rows x 20 columns, current shifted 0.25 sd (f0..f2) and reweighted (c0..c2)`,
+    `drift: ${ROWS.toLocaleString("en")} vs ${ROWS.toLocaleString("en")} rows x 20 columns, current shifted ` +
+      "0.25 sd (f0..f2) and reweighted (c0..c2)",
   );
-  console.table(
-    rows.map(([tool, t, v]) => ({
-      tool,
-      "wall s": t.seconds.toFixed(2),
-      "user CPU s": cpu(t),
-      "peak RSS MB": (t.maxRssKb / 1024).toFixed(0),
-      verdict: v,
-    })),
-  );
-  if (peer) console.log(`speed: ${(peer.seconds / ours.seconds).toFixed(2)}x pandas + scipy (target >= 5x)`);
-  console.log(`peak RSS: ${(ours.maxRssKb / 1024).toFixed(0)} MB (target <= 200 MB)`);
+  const results = await measureAlternating(contenders);
+  printSideBySide(results, { title: "verdict", of: verdict });
+  const byName = (name: string) => results.find((m) => m.contender.name === name);
+  const [ours] = results as [Measured];
+  if (baseline) compareToBaseline("raw vs raw", ours, byName("baseline drift")!);
+  targets(ours, byName(STORED)!, byName(READ)!, byName("pandas + scipy"));
+}
+
+/** "drift [f0 f1 ...]" from the CLI's JSON (columns[].drift) or a peer's ({drift, drifted}). */
+function verdict(run: Timed): string {
+  if (run.stdout.trim() === "") return "";
+  try {
+    const parsed = JSON.parse(run.stdout) as {
+      drift?: boolean;
+      drifted?: string[];
+      columns?: Array<{ column: string; drift: boolean }>;
+    };
+    if (typeof parsed.drift !== "boolean") return "";
+    const drifted = parsed.drifted ?? (parsed.columns ?? []).filter((c) => c.drift).map((c) => c.column);
+    return `${parsed.drift ? "drift" : "no drift"} [${drifted.join(" ")}]`;
+  } catch {
+    return "?";
+  }
+}
+
+/** Issue 21's targets for drift, said as met or not. */
+function targets(ours: Measured, stored: Measured, readOnly: Measured, pandas: Measured | undefined): void {
+  if (ours.runs.length === 0) return;
+  if (pandas && pandas.runs.length > 0) {
+    const speed = medianWall(pandas) / medianWall(ours);
+    console.log(
+      `speed: ${speed.toFixed(2)}x pandas + scipy: ${speed >= 5 ? "met" : "NOT met"} (target >= 5x; ` +
+        `by CPU ${(medianCpu(pandas) / medianCpu(ours)).toFixed(2)}x)`,
+    );
+  }
   console.log(
-    `stored profile overhead over reading current once: ${(stored.seconds - readOnly.seconds).toFixed(2)} s (target <= 0.2 s)`,
+    `modelgate drift peak RSS ${peakRssMb(ours).toFixed(0)} MB, ${medianCpu(ours).toFixed(2)} s CPU`,
   );
+  if (stored.runs.length > 0 && readOnly.runs.length > 0) {
+    // The two files are the same size, so twice one read stands for the two that drift needs (the CLI's
+    // start-up counts against modelgate here).
+    const ratio = medianWall(ours) / (2 * medianWall(readOnly));
+    console.log(
+      `raw vs raw drift ${ratio.toFixed(2)}x two reads: ${ratio <= 1.1 ? "met" : "NOT met"} (target <= 1.1x; ` +
+        `by CPU ${(medianCpu(ours) / (2 * medianCpu(readOnly))).toFixed(2)}x)`,
+    );
+    const overhead = medianWall(stored) - medianWall(readOnly);
+    console.log(
+      `stored profile over reading the current data alone: ${overhead.toFixed(2)} s wall: ` +
+        `${overhead <= 0.2 ? "met" : "NOT met"} (target <= 0.2 s; ` +
+        `by CPU ${(medianCpu(stored) - medianCpu(readOnly)).toFixed(2)} s)`,
+    );
+  }
 }

@@ -1,39 +1,68 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 export interface Timed {
   seconds: number;
+  /** Peak resident memory of the whole process (its threads included), in KB. */
   maxRssKb: number;
-  /** User + system CPU seconds (GNU time); NaN without it. */
+  /** User + system CPU seconds, every thread; NaN when it could not be read. */
   cpuSeconds: number;
   stdout: string;
+  stderr: string;
   code: number;
 }
 
-/** Wall time and peak RSS of a whole command, measured by GNU time (Debian package `time`). */
-export async function timed(command: string, args: string[]): Promise<Timed> {
-  const useGnuTime = existsSync("/usr/bin/time");
-  const [bin, argv] = useGnuTime
-    ? ["/usr/bin/time", ["-f", "%e %M %U %S", command, ...args]]
-    : [command, args];
+export interface TimedOptions {
+  /** Return a failed run (exit other than 0 or 1) instead of throwing. */
+  anyExit?: boolean;
+}
+
+const GNU_TIME = "/usr/bin/time";
+
+/**
+ * Wall time, peak RSS and CPU of a whole command: GNU time (Debian package `time`) when it is there, else
+ * /proc of the child polled every 50 ms (VmHWM, the kernel's own high-water mark, so only the last 50 ms
+ * can be missed).
+ */
+export async function timed(command: string, args: string[], options: TimedOptions = {}): Promise<Timed> {
+  const useGnuTime = existsSync(GNU_TIME);
+  const [bin, argv] = useGnuTime ? [GNU_TIME, ["-f", "%e %M %U %S", command, ...args]] : [command, args];
   const started = performance.now();
   const child = spawn(bin, argv as string[]);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));
   child.stderr.on("data", (c) => (stderr += c));
+  const polled = { rssKb: Number.NaN, cpu: Number.NaN };
+  const poll = useGnuTime ? undefined : setInterval(() => readProc(child.pid, polled), 50);
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
+  clearInterval(poll);
   const seconds = (performance.now() - started) / 1000;
-  const last = stderr.trim().split("\n").at(-1) ?? "";
-  const match = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(last);
-  if (code !== 0 && code !== 1) throw new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr}`);
+  const lines = stderr.trimEnd().split("\n");
+  const match = useGnuTime ? /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(lines.at(-1) ?? "") : null;
+  if (match) stderr = lines.slice(0, -1).join("\n");
+  if (code !== 0 && code !== 1 && !options.anyExit) {
+    throw new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr}`);
+  }
   return {
     seconds,
-    maxRssKb: match ? Number(match[2]) : Number.NaN,
-    cpuSeconds: match ? Number(match[3]) + Number(match[4]) : Number.NaN,
+    maxRssKb: match ? Number(match[2]) : polled.rssKb,
+    cpuSeconds: match ? Number(match[3]) + Number(match[4]) : polled.cpu,
     stdout,
+    stderr,
     code,
   };
+}
+
+function readProc(pid: number | undefined, into: { rssKb: number; cpu: number }): void {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (hwm) into.rssKb = Number(hwm[1]);
+    // Fields 14 and 15 of stat (after the parenthesised name): user and system time in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    into.cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {}
 }
 
 /** Debian's python3 (the pyenv one on PATH lacks Debian's packages) when it has the given modules. */

@@ -1,84 +1,110 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { BENCH_DIR, benchSchemaYaml, generateTable } from "./data.js";
-import { pythonWithPackages, type Timed, timed } from "./timing.js";
+import {
+  type Contender,
+  chosenPeers,
+  compareToBaseline,
+  type Measured,
+  measureAlternating,
+  medianCpu,
+  medianWall,
+  peakRssMb,
+  peerContender,
+  printSideBySide,
+  ROWS,
+} from "./side-by-side.js";
+import { type Timed, timed } from "./timing.js";
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const CLI = path.resolve(import.meta.dirname, "../bin/modelgate.js");
 
-// The same work pandas does here: read_csv plus per-column nulls, min/max/mean/std, quantiles,
-// top values, distinct counts and duplicated rows.
-const PANDAS = `
-import sys, pandas as pd
-df = pd.read_csv(sys.argv[1])
-num = df.select_dtypes("number")
-out = {"nulls": df.isna().sum().to_dict(), "describe": num.describe().to_dict(),
-       "quantiles": num.quantile([0.01, 0.25, 0.5, 0.75, 0.99]).to_dict(),
-       "top": {c: df[c].value_counts().head(10).to_dict() for c in df.columns},
-       "distinct": df.nunique().to_dict(), "duplicates": int(df.duplicated().sum())}
-print(len(df), out["duplicates"])
-`;
-
+/**
+ * validate + profile of the benchmark table: modelgate (the built CLI, with a schema) beside Polars,
+ * DuckDB and pandas doing the same work (bench/peers/*-profile.*), and BENCH_BASELINE's CLI when given.
+ */
 export async function benchValidate(): Promise<void> {
   const file = await generateTable(path.join(BENCH_DIR, `table-${ROWS}.csv`), { rows: ROWS, seed: 1 });
   const schema = path.join(BENCH_DIR, "table.schema.yml");
   await writeFile(schema, benchSchemaYaml);
-  const cli = path.resolve(import.meta.dirname, "../bin/modelgate.js");
-  const ours = await timed(process.execPath, [
+  const validate = (cli: string, withSchema = true) => [
     cli,
     "validate",
     "--data",
     file,
-    "--schema",
-    schema,
+    ...(withSchema ? ["--schema", schema] : []),
     "--json",
     "--quiet",
-  ]);
-  const result = JSON.parse(ours.stdout) as { ok: boolean; rows: number };
-  console.log(`validate + profile: ${ROWS} rows x 20 columns, ok=${result.ok}, rows=${result.rows}`);
+  ];
 
-  // Without a schema: structure and type consistency only, so a clean file must exit 0.
-  const bare = await timed(process.execPath, [cli, "validate", "--data", file, "--json", "--quiet"]);
-  const bareResult = JSON.parse(bare.stdout) as { ok: boolean; errors: unknown[] };
-  console.log(
-    `no schema: exit ${bare.code}, ${bareResult.errors.length} errors, ${bare.seconds.toFixed(2)} s wall, ` +
-      `${bare.cpuSeconds.toFixed(2)} s CPU, ${(bare.maxRssKb / 1024).toFixed(0)} MB`,
-  );
-  // BENCH_BASELINE=/path/to/another/checkout: the same run with its dist/, alternating, median of 3.
+  await noSchemaCheck(await timed(process.execPath, validate(CLI, false)));
+
   const baseline = process.env.BENCH_BASELINE;
-  if (baseline) {
-    const args = (bin: string) => [bin, "validate", "--data", file, "--schema", schema, "--json", "--quiet"];
-    const mine: Timed[] = [];
-    const theirs: Timed[] = [];
-    for (let i = 0; i < 3; i++) {
-      theirs.push(await timed(process.execPath, args(path.join(baseline, "bin/modelgate.js"))));
-      mine.push(await timed(process.execPath, args(cli)));
-    }
-    const median = (runs: Timed[], key: "seconds" | "cpuSeconds") =>
-      runs.map((t) => t[key]).sort((a, b) => a - b)[1]!;
-    console.log(
-      `with schema, median of 3: this ${median(mine, "seconds").toFixed(2)} s wall / ${median(mine, "cpuSeconds").toFixed(2)} s CPU; ` +
-        `baseline ${median(theirs, "seconds").toFixed(2)} s wall / ${median(theirs, "cpuSeconds").toFixed(2)} s CPU ` +
-        `(CPU ratio ${(median(mine, "cpuSeconds") / median(theirs, "cpuSeconds")).toFixed(3)})`,
-    );
-  }
-
-  const python = await pythonWithPackages(["pandas"]);
-  const peer = python ? await timed(python, ["-c", PANDAS, file]) : undefined;
-  const rows = [["modelgate validate", ours], ...(peer ? [["pandas", peer] as const] : [])] as const;
-  console.table(
-    rows.map(([name, t]) => ({
-      tool: name,
-      "wall s": t.seconds.toFixed(2),
-      "rows/s": Math.round(ROWS / t.seconds).toLocaleString("en"),
-      "peak RSS MB": (t.maxRssKb / 1024).toFixed(0),
-    })),
+  const contenders: Contender[] = [
+    { name: "modelgate validate", command: process.execPath, args: validate(CLI) },
+    ...(baseline
+      ? [
+          {
+            name: "baseline validate",
+            command: process.execPath,
+            args: validate(path.join(path.resolve(baseline), "bin/modelgate.js")),
+          },
+        ]
+      : []),
+  ];
+  for (const peer of chosenPeers()) contenders.push(await peerContender(peer, "profile", [file]));
+  console.log(`validate + profile: ${ROWS.toLocaleString("en")} rows x 20 columns (${path.basename(file)})`);
+  const results = await measureAlternating(contenders);
+  printSideBySide(results, { title: "rows", of: rowsOf });
+  const [ours] = results as [Measured];
+  if (baseline) compareToBaseline("with a schema (issue 14)", ours, results[1]!, 0.05);
+  targets(
+    ours,
+    results.find((m) => m.contender.name === "Polars"),
   );
-  if (peer) {
-    console.log(`speed: ${(peer.seconds / ours.seconds).toFixed(2)}x pandas (target >= 3x)`);
-    console.log(
-      `peak RSS: ${(ours.maxRssKb / 1024).toFixed(0)} MB (target <= 150 MB; pandas ${(peer.maxRssKb / 1024).toFixed(0)} MB)`,
-    );
-  } else {
-    console.log("pandas not found: apt-get install -y python3-pandas for the side-by-side run");
+}
+
+/** Without a schema only structure and type consistency are checked, so the clean table must exit 0. */
+async function noSchemaCheck(run: Timed): Promise<void> {
+  let errors = Number.NaN;
+  try {
+    errors = (JSON.parse(run.stdout) as { errors: unknown[] }).errors.length;
+  } catch {}
+  const summary =
+    `exit ${run.code}, ${Number.isNaN(errors) ? "unreadable output" : `${errors} errors`}, ` +
+    `${run.seconds.toFixed(2)} s wall, ${run.cpuSeconds.toFixed(2)} s CPU, ${(run.maxRssKb / 1024).toFixed(0)} MB`;
+  if (run.code === 0 && errors === 0) {
+    console.log(`no schema: PASS (${summary})`);
+    return;
   }
+  console.log(`\n!!! no schema: FAIL: a clean file must exit 0 with no errors (${summary})\n${run.stderr}\n`);
+  process.exitCode = 1;
+}
+
+function rowsOf(run: Timed): string {
+  try {
+    const parsed = JSON.parse(run.stdout) as { rows?: number; ok?: boolean };
+    return `${parsed.rows ?? "?"}${parsed.ok === false ? " (not ok)" : ""}`;
+  } catch {
+    return "?";
+  }
+}
+
+/** Issue 21's targets for the scan engine, said as met or not. */
+function targets(ours: Measured, polars: Measured | undefined): void {
+  if (ours.runs.length === 0) return;
+  const rssTarget = ROWS > 2_000_000 ? 160 : 150;
+  const rss = peakRssMb(ours);
+  console.log(
+    `peak RSS ${rss.toFixed(0)} MB: ${rss <= rssTarget ? "met" : "NOT met"} (target <= ${rssTarget} MB)`,
+  );
+  if (!polars || polars.runs.length === 0) {
+    console.log(`wall vs Polars: not measured (${polars?.failure ?? "Polars not chosen"})`);
+    return;
+  }
+  const ratio = medianWall(ours) / medianWall(polars);
+  console.log(
+    `wall ${ratio.toFixed(2)} of Polars': ${ratio <= 2 / 3 ? "met" : "NOT met"} (target <= 0.67; ` +
+      `by CPU ${(medianCpu(ours) / medianCpu(polars)).toFixed(2)}); ` +
+      `Polars peak RSS ${peakRssMb(polars).toFixed(0)} MB`,
+  );
 }
