@@ -65,7 +65,8 @@ export const diffCommand: Command = {
   details: [
     "--id (default data.id) keys rows: added, removed and changed rows by id. An id that is not unique",
     "is warned about (only each id's first row is compared); with --strict it exits 2.",
-    "Columns of ISO 8601 dates (YYYY-MM-DD, optionally with a time and offset) are compared as instants.",
+    "Columns of dates (ISO 8601, YYYY/MM/DD HH:MM, MM/DD/YYYY; the cell grammar of data.missing and dates",
+    "every command shares) are compared as instants; missing cells (NA, null, ...) count for neither side.",
   ],
   flags: {
     id: { type: "string" },
@@ -81,6 +82,7 @@ export const diffCommand: Command = {
     const diff = await diffData(await openData(oldData, read), await openData(newData, read), {
       id: stringFlag(flags, "id") ?? loaded?.config.data.id,
       maxExamples: intFlag(flags, "max-examples", { fallback: 10 }),
+      missing: loaded?.config.data.missing,
     });
     const warning = duplicateIdWarning(diff);
     if (warning && flags.strict === true) throw new UserError(warning, { field: "--id" });

@@ -1,3 +1,4 @@
+import { isMissing, type MissingTokens, missingTokens } from "../data/cells.js";
 import { parseDatetime } from "../data/dates.js";
 import type { Batch, Cell } from "../data/types.js";
 import { distributionOf } from "../drift/buckets.js";
@@ -19,12 +20,13 @@ export function parseIsoDate(cell: Cell | undefined): number {
   return parseDatetime(cell);
 }
 
-export function looksLikeDates(cells: Cell[], size: number): boolean {
+/** Whether a column's cells are dates: missing cells (`data.missing`, e.g. `NA`) neither count for nor against. */
+export function looksLikeDates(cells: Cell[], size: number, missing: MissingTokens = missingTokens()): boolean {
   let present = 0;
   let dates = 0;
   for (let r = 0; r < size; r++) {
     const cell = cells[r];
-    if (cell === null || cell === undefined || cell === "") continue;
+    if (isMissing(cell, missing)) continue;
     present++;
     if (!Number.isNaN(parseIsoDate(cell))) dates++;
   }
@@ -37,20 +39,26 @@ export class DateColumns {
   private old?: ProfileBuilder;
   private new?: ProfileBuilder;
   private unparsed = { old: new Map<string, number>(), new: new Map<string, number>() };
+  private readonly missing: MissingTokens;
+
+  /** `missing`: the cell texts read as missing (`data.missing`); default: the shared list. */
+  constructor(missing?: readonly string[]) {
+    this.missing = missingTokens(missing);
+  }
 
   /** `at` indexes the batch's columns for `compared`; the first batch seen decides which are dates. */
   add(side: "old" | "new", batch: Batch, compared: string[], at: number[]): void {
     if (this.columns === undefined) {
-      this.columns = compared.filter((_, j) => looksLikeDates(batch.columns[at[j]!]!, batch.size));
-      this.old = new ProfileBuilder(this.columns);
-      this.new = new ProfileBuilder(this.columns);
+      this.columns = compared.filter((_, j) => looksLikeDates(batch.columns[at[j]!]!, batch.size, this.missing));
+      this.old = new ProfileBuilder(this.columns, this.missing.list);
+      this.new = new ProfileBuilder(this.columns, this.missing.list);
     }
     if (this.columns.length === 0) return;
     const where = this.columns.map((c) => at[compared.indexOf(c)]!);
     const unparsed = this.unparsed[side];
     const columns = where.map((c, j) =>
       batch.columns[c]!.slice(0, batch.size).map((cell) => {
-        if (cell === null || cell === undefined || cell === "") return null;
+        if (isMissing(cell, this.missing)) return null;
         const time = parseIsoDate(cell);
         if (Number.isNaN(time)) {
           const name = this.columns![j]!;

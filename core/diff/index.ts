@@ -14,6 +14,8 @@ export interface DiffOptions {
   id?: string;
   /** Example ids listed per kind of change (default 10). */
   maxExamples?: number;
+  /** The cell texts read as missing (`data.missing`); default: the shared list (core/data/cells.ts). */
+  missing?: readonly string[];
 }
 
 /** A semantic diff of two datasets: rows added, removed and changed, columns, and distribution shifts. */
@@ -22,7 +24,7 @@ export async function diffData(
   newSources: DataSource[],
   options: DiffOptions = {},
 ): Promise<DataDiff> {
-  const { id, maxExamples = 10 } = options;
+  const { id, maxExamples = 10, missing } = options;
   const oldColumns = unionColumns(oldSources);
   const newColumns = unionColumns(newSources);
   if (id !== undefined) {
@@ -34,9 +36,9 @@ export async function diffData(
   const newAt = compared.map((c) => newColumns.indexOf(c));
   const byId = id === undefined ? undefined : new IdMatcher(id, compared, maxExamples);
   const byContent = id === undefined ? new ContentMatcher() : undefined;
-  const dates = new DateColumns();
+  const dates = new DateColumns(missing);
 
-  const oldProfile = new ProfileBuilder(oldColumns);
+  const oldProfile = new ProfileBuilder(oldColumns, missing);
   for (const source of oldSources) {
     for await (const batch of alignedBatches(source, oldColumns)) {
       oldProfile.add(batch);
@@ -45,7 +47,7 @@ export async function diffData(
       dates.add("old", batch, compared, oldAt);
     }
   }
-  const newProfile = new ProfileBuilder(newColumns);
+  const newProfile = new ProfileBuilder(newColumns, missing);
   for (const source of newSources) {
     for await (const batch of alignedBatches(source, newColumns)) {
       newProfile.add(batch);

@@ -46,6 +46,35 @@ describe("diff: ids that do not key rows, and date columns", () => {
     expect(text.stdout).toMatch(/`signup` \| 2024-01-05 – 2024-03-20 \| 2024-01-05 – 2024-11-20 \|/);
   });
 
+  test("missing cells (NA, null, data.missing) neither stop a date column being dates nor count as unparsed", async () => {
+    // Half of each side's cells missing: read as text they would have made `signup` a plain category.
+    const withNa = (text: string) =>
+      text.replace(",2024-02-10", ",NA").replace(",2024-09-10", ",null").replace(",2024-03-01", ",N/A");
+    const cwd = await project({
+      "old.csv": withNa(OLD),
+      "new.csv": withNa(NEW),
+      "custom/old.csv": OLD.replace(",2024-02-10", ",-").replace(",2024-03-01", ",-"),
+      "custom/new.csv": NEW,
+      "custom/modelgate.yml": "version: 1\nname: d\ndata:\n  train: new.csv\n  target: age\n  missing: ['-']\n",
+    });
+
+    const json = await cli(["diff", "old.csv", "new.csv", "--id", "id", "--json"], cwd);
+    const custom = await cli(["diff", "old.csv", "new.csv", "--id", "id", "--json"], `${cwd}/custom`);
+
+    const signup = (stdout: string) =>
+      JSON.parse(stdout).distributions.find((c: { column: string }) => c.column === "signup");
+    expect(json.code).toBe(0);
+    expect(signup(json.stdout).categorical).toBeUndefined();
+    expect(signup(json.stdout).datetime).toMatchObject({
+      min: { old: "2024-01-05T00:00:00.000Z", new: "2024-01-05T00:00:00.000Z" },
+      unparsed: { old: 0, new: 0 },
+    });
+    expect(signup(json.stdout).missing.old).toBeCloseTo(0.5, 9);
+    expect(custom.code).toBe(0);
+    expect(signup(custom.stdout).datetime).toMatchObject({ unparsed: { old: 0, new: 0 } });
+    expect(signup(custom.stdout).missing.old).toBeCloseTo(0.5, 9);
+  });
+
   test("dates are read by the shared cell grammar: ISO and MM/DD/YYYY, impossible days and other text refused", () => {
     const cells = [
       "2024-02-29",
