@@ -74,53 +74,68 @@ export async function loadProjectData(
   options: { cwd: string; testOverride?: string; logger?: Logger },
 ): Promise<ProjectData> {
   const { data } = loaded.config;
-  const warn = (message: string) => options.logger?.warning(message);
-  const tokens = missingTokens(data.missing);
-  const read: ReadOptions = { cwd: options.cwd, delimiter: data.delimiter };
-  // Relative to the working directory: these names end up in reports and pull-request comments.
-  const at = (location: string) => {
-    const resolved = resolveFrom(loaded.root, location);
-    return displayLocation(options.cwd, resolved);
-  };
-  const train = await loadTable(at(data.train), read);
-  requireTarget(train.table, data.target, data.train);
-  train.table = withTarget(train.table, data.target, at(data.train), tokens, warn);
-  train.info.rows = train.table.data[0]?.length ?? 0;
-  const testLocation = options.testOverride ?? (data.test ? at(data.test) : undefined);
+  const train = await readTraining(loaded, options);
+  const trainFile = train.table.lines && !train.table.files ? { trainFile: train.file } : {};
+  const testLocation = options.testOverride ?? (data.test ? train.at(data.test) : undefined);
   if (testLocation) {
-    const test = await loadTable(testLocation, read);
+    const test = await loadTable(testLocation, { cwd: options.cwd, delimiter: data.delimiter });
     requireTarget(test.table, data.target, testLocation);
-    test.table = withTarget(test.table, data.target, testLocation, tokens, warn);
+    test.table = withTarget(test.table, data.target, testLocation, missingTokens(data.missing), train.warn);
     test.info.rows = test.table.data[0]?.length ?? 0;
     return {
       train: train.table,
       test: test.table,
       info: { train: train.info, test: test.info },
-      ...(train.table.lines && !train.table.files ? { trainFile: at(data.train) } : {}),
+      ...trainFile,
     };
   }
-  const target = train.table.data[train.table.columns.indexOf(data.target)]!;
+  const rows = projectSplit(loaded, train.table, train.warn);
+  const fingerprint = train.info.fingerprint;
+  return {
+    train: takeRows(train.table, rows.train),
+    test: takeRows(train.table, rows.test),
+    info: {
+      train: { file: `${train.file} (split)`, rows: rows.train.length, fingerprint },
+      test: {
+        file: `${train.file} (held out ${data.split.test}, seed ${data.split.seed})`,
+        rows: rows.test.length,
+        fingerprint,
+      },
+    },
+    ...trainFile,
+  };
+}
+
+/**
+ * `data.train` read, its target checked and its rows without a target left out (said out loud). Locations
+ * are shown relative to the working directory: these names end up in reports and pull-request comments.
+ */
+async function readTraining(loaded: LoadedConfig, options: { cwd: string; logger?: Logger }) {
+  const { data } = loaded.config;
+  const warn = (message: string) => options.logger?.warning(message);
+  const at = (location: string) => displayLocation(options.cwd, resolveFrom(loaded.root, location));
+  const file = at(data.train);
+  const train = await loadTable(file, { cwd: options.cwd, delimiter: data.delimiter });
+  requireTarget(train.table, data.target, data.train);
+  train.table = withTarget(train.table, data.target, file, missingTokens(data.missing), warn);
+  train.info.rows = train.table.data[0]?.length ?? 0;
+  return { ...train, file, at, warn };
+}
+
+/**
+ * The seeded split of `data.train` into the rows training learns from and the held-out test rows,
+ * stratified by class for classification; the same rows for train, evaluate and tune.
+ */
+function projectSplit(loaded: LoadedConfig, table: ColumnTable, warn?: (message: string) => void) {
+  const { data } = loaded.config;
+  const target = table.data[table.columns.indexOf(data.target)]!;
   const stratify = data.split.stratify && loaded.config.model.task !== "regression";
-  if (stratify) warnSingletons(target, warn);
-  const { train: trainRows, test: testRows } = splitRows(target.length, {
+  if (stratify && warn) warnSingletons(target, warn);
+  return splitRows(target.length, {
     test: data.split.test,
     seed: data.split.seed,
     stratifyBy: stratify ? target : undefined,
   });
-  const fp = train.info.fingerprint;
-  return {
-    train: takeRows(train.table, trainRows),
-    test: takeRows(train.table, testRows),
-    info: {
-      train: { file: `${at(data.train)} (split)`, rows: trainRows.length, fingerprint: fp },
-      test: {
-        file: `${at(data.train)} (held out ${data.split.test}, seed ${data.split.seed})`,
-        rows: testRows.length,
-        fingerprint: fp,
-      },
-    },
-    ...(train.table.lines && !train.table.files ? { trainFile: at(data.train) } : {}),
-  };
 }
 
 function requireTarget(table: ColumnTable, target: string, file: string): void {
@@ -194,29 +209,13 @@ export async function loadTrainingData(
   options: { cwd: string; logger?: Logger },
 ): Promise<ProjectData> {
   const { data } = loaded.config;
-  const warn = (message: string) => options.logger?.warning(message);
-  const at = (location: string) => displayLocation(options.cwd, resolveFrom(loaded.root, location));
-  const read = await loadTable(at(data.train), { cwd: options.cwd, delimiter: data.delimiter });
-  requireTarget(read.table, data.target, data.train);
-  let table = withTarget(read.table, data.target, at(data.train), missingTokens(data.missing), warn);
-  const classes = loaded.config.model.task !== "regression";
-  let file = at(data.train);
-  if (!data.test) {
-    // The same split loadProjectData makes: its test rows stay out of the search.
-    const target = table.data[table.columns.indexOf(data.target)]!;
-    const stratify = data.split.stratify && classes;
-    table = takeRows(
-      table,
-      splitRows(target.length, {
-        test: data.split.test,
-        seed: data.split.seed,
-        stratifyBy: stratify ? target : undefined,
-      }).train,
-    );
-    file = `${file} (split)`;
-  }
+  const read = await readTraining(loaded, options);
+  // Without data.test, the same split loadProjectData makes: its test rows stay out of the search.
+  const table = data.test ? read.table : takeRows(read.table, projectSplit(loaded, read.table).train);
+  const file = data.test ? read.file : `${read.file} (split)`;
   const target = table.data[table.columns.indexOf(data.target)]!;
   // An inferred task may be a regression: a target with about a value per row is not stratified.
+  const classes = loaded.config.model.task !== "regression";
   const stratify = classes && new Set(target.map(String)).size * 5 <= target.length;
   const { train: learn, test: validate } = splitRows(target.length, {
     test: VALIDATION_SHARE,
@@ -241,6 +240,6 @@ export async function loadTrainingData(
         fingerprint,
       },
     },
-    ...(table.lines && !table.files ? { trainFile: at(data.train) } : {}),
+    ...(table.lines && !table.files ? { trainFile: read.file } : {}),
   };
 }
