@@ -1,11 +1,11 @@
 import path from "node:path";
-import { Octokit } from "octokit";
 import { z } from "zod";
 import { Config, type LoadedConfig, parseConfig } from "../core/config/index.js";
 import { UserError } from "../core/errors.js";
-import { parseAt } from "../core/parse.js";
 import type { Logger } from "../core/ports.js";
-import { readEventFile } from "./runtime.js";
+import { readFileAt } from "../core/registry/contents.js";
+import { actionGitHub } from "./github.js";
+import { input, optionalString, type RunnerEnv, readEventFile, runnerEnv } from "./runtime.js";
 
 /** What a pull request may not decide for itself: read from the base's modelgate.yml, never the workspace's. */
 // `name` too: it picks the registry model whose champion is the baseline, so a pull request cannot rename
@@ -15,11 +15,6 @@ export const BASE_KEYS = ["name", "gates", "significance", "onInconclusive", "re
 const Sha = z.string().regex(/^[0-9a-f]{40}$/, "expected a 40-character commit SHA");
 const PullRequestEvent = z.object({ pull_request: z.object({ base: z.object({ sha: Sha }) }) });
 const MergeGroupEvent = z.object({ merge_group: z.object({ base_sha: Sha }) });
-const FileContent = z.object({ type: z.literal("file"), encoding: z.literal("base64"), content: z.string() });
-const RunnerEnv = z.object({
-  GITHUB_REPOSITORY: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/repo"),
-  GITHUB_API_URL: z.url().default("https://api.github.com"),
-});
 
 export interface BaseRef {
   sha: string;
@@ -32,16 +27,15 @@ export interface BaseRef {
  * dispatch the branch it was dispatched on (GITHUB_SHA; the bot dispatches on the base branch). Other
  * events (push, release, schedule) run a trusted commit: undefined, the workspace's config holds.
  */
-export async function baseRef(
-  env: Record<string, string | undefined>,
-  logger: Logger,
-): Promise<BaseRef | undefined> {
+export async function baseRef(env: RunnerEnv, logger: Logger): Promise<BaseRef | undefined> {
   const event = env.GITHUB_EVENT_NAME;
   if (event === "workflow_dispatch") {
-    const sha = Sha.safeParse(env.GITHUB_SHA);
-    if (!sha.success)
-      throw new UserError("a dispatched run needs GITHUB_SHA, the dispatched branch's commit");
-    return { sha: sha.data, what: "the dispatched branch" };
+    if (!env.GITHUB_SHA) {
+      throw new UserError("a dispatched run needs GITHUB_SHA, the dispatched branch's commit", {
+        field: "env.GITHUB_SHA",
+      });
+    }
+    return { sha: env.GITHUB_SHA, what: "the dispatched branch" };
   }
   if (event !== "pull_request" && event !== "pull_request_target" && event !== "merge_group")
     return undefined;
@@ -68,41 +62,13 @@ export async function baseRef(
  */
 export async function withBaseGates(
   loaded: LoadedConfig,
-  options: {
-    cwd: string;
-    token: string | undefined;
-    env: Record<string, string | undefined>;
-    logger: Logger;
-  },
+  options: { cwd: string; logger: Logger },
 ): Promise<{ loaded: LoadedConfig; note?: string }> {
-  const ref = await baseRef(options.env, options.logger);
+  const ref = await baseRef(runnerEnv(), options.logger);
   if (!ref) return { loaded };
   const file = path.relative(options.cwd, loaded.file).split(path.sep).join("/");
-  if (!options.token) {
-    throw new UserError(
-      "reading the base branch's gates needs a token: pass github-token (default github.token)",
-      {
-        field: "with.github-token",
-      },
-    );
-  }
-  const env = parseAt(RunnerEnv, options.env, { what: "the runner's environment", field: "env" });
-  const [owner, repo] = env.GITHUB_REPOSITORY.split("/") as [string, string];
-  const octokit = new Octokit({ auth: options.token, baseUrl: env.GITHUB_API_URL.replace(/\/$/, "") });
-  let text: string | undefined;
-  try {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path: file,
-      ref: ref.sha,
-    });
-    const parsed = FileContent.safeParse(data);
-    if (!parsed.success) throw new UserError(`${file} at ${ref.sha.slice(0, 7)} is not a file`, { file });
-    text = Buffer.from(parsed.data.content, "base64").toString("utf8");
-  } catch (error) {
-    if ((error as { status?: number }).status !== 404) throw error;
-  }
+  const github = actionGitHub("reading the base branch's gates", input("github-token", optionalString));
+  const text = await readFileAt(github.octokit, github, file, ref.sha);
   const short = ref.sha.slice(0, 7);
   if (text === undefined) {
     const note = `${file} is not on ${ref.what} (${short}): no gates apply; this commit's own gates are not used`;

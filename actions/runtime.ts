@@ -58,6 +58,11 @@ export const onUnlessFalse = z
   .enum(["true", "false"], { message: "expected true or false" })
   .optional()
   .transform((v) => v !== "false");
+/** A boolean input that is off unless set to "true". */
+export const offUnlessTrue = z
+  .enum(["true", "false"], { message: "expected true or false" })
+  .optional()
+  .transform((v) => v === "true");
 export const positiveInt = (fallback: number) =>
   z
     .string()
@@ -67,8 +72,61 @@ export const positiveInt = (fallback: number) =>
     .optional()
     .transform((v) => v ?? fallback);
 
+/** A variable the runner sets; an empty one counts as unset. */
+const variable = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const Sha = z.string().regex(/^[0-9a-f]{40}$/, "expected a 40-character commit SHA");
+
+/**
+ * The runner's environment, the one place the actions read it: every variable parsed, so a missing or
+ * garbled one is a user error naming it (exit 2), never a crash deep inside a step.
+ */
+export const RunnerEnv = z.object({
+  GITHUB_WORKSPACE: variable(z.string()),
+  RUNNER_TEMP: variable(z.string()),
+  GITHUB_API_URL: variable(
+    z.url({ error: (issue) => `expected the API's URL, found '${String(issue.input)}'` }),
+  ).transform((url) => (url ?? "https://api.github.com").replace(/\/+$/, "")),
+  GITHUB_REPOSITORY: variable(z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/repo")),
+  GITHUB_SHA: variable(Sha),
+  GITHUB_EVENT_NAME: variable(z.string()),
+  GITHUB_EVENT_PATH: variable(z.string()),
+  GITHUB_TOKEN: variable(z.string()),
+  GITHUB_ACTOR: variable(z.string()),
+});
+export type RunnerEnv = z.output<typeof RunnerEnv>;
+
+/** Parses `env` (default the process's) as the runner's environment. */
+export function runnerEnv(env: Record<string, string | undefined> = process.env): RunnerEnv {
+  return parseAt(RunnerEnv, env, { what: "the runner's environment", field: "env" });
+}
+
+/**
+ * Everything the process inherited, for a program the action starts (model.command): handed to core,
+ * which never reads process.env itself.
+ */
+export function inheritedEnv(): Record<string, string | undefined> {
+  return { ...process.env };
+}
+
+/** GITHUB_REPOSITORY as owner and repo; a step that writes to GitHub cannot do without it. */
+export function repository(env: RunnerEnv = runnerEnv()): { owner: string; repo: string } {
+  if (!env.GITHUB_REPOSITORY) {
+    throw new UserError("GITHUB_REPOSITORY is not set: run this step on a GitHub Actions runner", {
+      field: "env.GITHUB_REPOSITORY",
+    });
+  }
+  const [owner, repo] = env.GITHUB_REPOSITORY.split("/") as [string, string];
+  return { owner, repo };
+}
+
 export function workspace(): string {
-  return process.env.GITHUB_WORKSPACE ?? process.cwd();
+  return runnerEnv().GITHUB_WORKSPACE ?? process.cwd();
+}
+
+/** Where a step keeps what it hands to later steps (RUNNER_TEMP), else `fallback`. */
+export function runnerTemp(fallback: string): string {
+  return runnerEnv().RUNNER_TEMP ?? fallback;
 }
 
 export function failUnless(passed: boolean): number {

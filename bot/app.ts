@@ -55,112 +55,120 @@ export function createModelgate(options: AppOptions = {}): ModelgateApp {
     failures++;
     log?.error({ key }, describeError(error).message);
   });
-
   const app: ApplicationFunction = (probot: Probot) => {
-    const logger = probot.log.child({ name: "modelgate" });
-    log = logger;
-    let login: Promise<string> | undefined;
-    const botLogin = (): Promise<string> => {
-      if (options.botLogin) return Promise.resolve(options.botLogin);
-      login ??= probot
-        .auth()
-        .then((gh) => gh.request("GET /app"))
-        .then(({ data }) => `${AppInfo.parse(data).slug}[bot]`)
-        .catch((error: unknown) => {
-          login = undefined;
-          throw error;
-        });
-      return login;
-    };
-
-    function accept<S extends z.ZodType>(
-      schema: S,
-      keyOf: (payload: z.infer<S>) => string,
-      workOf: (payload: z.infer<S>) => string,
-      work: (deps: Deps, payload: z.infer<S>) => Promise<void>,
-    ) {
-      return async (delivery: Delivery): Promise<void> => {
-        const parsed = schema.safeParse(delivery.payload);
-        if (!parsed.success) {
-          const field = parsed.error.issues[0]?.path.join(".");
-          logger.warn({ delivery: delivery.id, field }, "payload ignored: a field is missing or malformed");
-          return;
-        }
-        const payload = parsed.data as z.infer<S> & Parameters<typeof repoOf>[0];
-        const deps: Deps = {
-          gh: delivery.octokit,
-          repo: repoOf(payload),
-          queue,
-          botLogin,
-          appId: options.appId,
-          now: options.now ?? (() => new Date()),
-          logError: (message) => logger.error(message),
-          logWarn: (message) => logger.warn(message),
-          log: (message) => logger.info(message),
-        };
-        const key = `${deps.repo.owner}/${deps.repo.repo}:${workOf(payload)}`;
-        void queue.push(keyOf(payload), async () => {
-          const done = await ledger.once(key, () => work(deps, payload));
-          if (done === "repeat")
-            logger.info({ delivery: delivery.id, work: key }, "repeated delivery: already done");
-        });
-      };
-    }
-
-    const pr = (p: PullRequestEvent) => pullKey(repoOf(p), p.pull_request.number);
-    const check = (p: CheckRunEvent) => {
-      const first = p.check_run.pull_requests[0];
-      return first ? pullKey(repoOf(p), first.number) : `sha:${p.check_run.head_sha}`;
-    };
-    // What each delivery asks for, so a repeat under any delivery id is known (see Ledger).
-    const press = (p: CheckRunEvent) =>
-      `check:${p.check_run.id}:${p.requested_action?.identifier ?? "rerun"}:${p.sender.login}`;
-    probot.on(
-      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
-      accept(
-        PullRequestEvent,
-        pr,
-        (p) => `pull:${p.pull_request.number}:${p.pull_request.head.sha}`,
-        (deps, p) => queueCheck(deps.gh, deps.repo, p.pull_request.head.sha),
-      ),
-    );
-    probot.on(
-      "workflow_run.completed",
-      accept(
-        WorkflowRunEvent,
-        (p) => `run:${p.workflow_run.id}`,
-        (p) => `run:${p.workflow_run.id}:${p.workflow_run.run_attempt}`,
-        (deps, p) =>
-          onWorkflowRun(deps, {
-            ...p.workflow_run,
-            head_branch: p.workflow_run.head_branch ?? null,
-            head: forkOf(p.workflow_run),
-          }),
-      ),
-    );
-    probot.on(
-      "merge_group.checks_requested",
-      accept(
-        MergeGroupEvent,
-        (p) => `group:${p.merge_group.head_sha}`,
-        (p) => `group:${p.merge_group.head_sha}`,
-        onMergeGroup,
-      ),
-    );
-    probot.on("check_run.requested_action", accept(CheckRunEvent, check, press, onCheckAction));
-    probot.on("check_run.rerequested", accept(CheckRunEvent, check, press, onCheckRerequest));
-    probot.on(
-      "issue_comment.created",
-      accept(
-        IssueCommentEvent,
-        (p) => pullKey(repoOf(p), p.issue.number),
-        (p) => `comment:${p.comment.id}`,
-        onComment,
-      ),
+    log = probot.log.child({ name: "modelgate" });
+    subscribe(
+      probot,
+      acceptor({ options, queue, ledger, logger: log, botLogin: botLoginOf(probot, options) }),
     );
   };
-
   return { app, idle: () => queue.idle(), failures: () => failures };
+}
+
+/** The login the bot comments as: given, or `<slug>[bot]` asked of GET /app once (again after a failure). */
+function botLoginOf(probot: Probot, options: AppOptions): () => Promise<string> {
+  let login: Promise<string> | undefined;
+  return () => {
+    if (options.botLogin) return Promise.resolve(options.botLogin);
+    login ??= probot
+      .auth()
+      .then((gh) => gh.request("GET /app"))
+      .then(({ data }) => `${AppInfo.parse(data).slug}[bot]`)
+      .catch((error: unknown) => {
+        login = undefined;
+        throw error;
+      });
+    return login;
+  };
+}
+
+interface Intake {
+  options: AppOptions;
+  queue: KeyedQueue;
+  ledger: Ledger;
+  logger: Logger;
+  botLogin: () => Promise<string>;
+}
+
+/** How one kind of delivery is taken in: its payload schema, its queue key, what work it asks for, the work. */
+type Accept = <S extends z.ZodType>(
+  schema: S,
+  keyOf: (payload: z.infer<S>) => string,
+  workOf: (payload: z.infer<S>) => string,
+  work: (deps: Deps, payload: z.infer<S>) => Promise<void>,
+) => (delivery: Delivery) => Promise<void>;
+
+/**
+ * Parses a delivery's payload (a malformed one is logged and dropped), then queues its work under its
+ * key; the ledger makes a repeat of work already done a no-op, whatever the delivery id.
+ */
+function acceptor({ options, queue, ledger, logger, botLogin }: Intake): Accept {
+  return (schema, keyOf, workOf, work) => async (delivery) => {
+    const parsed = schema.safeParse(delivery.payload);
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path.join(".");
+      logger.warn({ delivery: delivery.id, field }, "payload ignored: a field is missing or malformed");
+      return;
+    }
+    const payload = parsed.data as z.infer<typeof schema> & Parameters<typeof repoOf>[0];
+    const deps: Deps = {
+      gh: delivery.octokit,
+      repo: repoOf(payload),
+      queue,
+      botLogin,
+      appId: options.appId,
+      now: options.now ?? (() => new Date()),
+      logError: (message) => logger.error(message),
+      logWarn: (message) => logger.warn(message),
+      log: (message) => logger.info(message),
+    };
+    const key = `${deps.repo.owner}/${deps.repo.repo}:${workOf(payload)}`;
+    void queue.push(keyOf(payload), async () => {
+      const done = await ledger.once(key, () => work(deps, payload));
+      if (done === "repeat")
+        logger.info({ delivery: delivery.id, work: key }, "repeated delivery: already done");
+    });
+  };
+}
+
+/** The events the bot answers, each with its queue key (per pull request) and what it asks for. */
+function subscribe(probot: Probot, accept: Accept): void {
+  const pr = (p: PullRequestEvent) => pullKey(repoOf(p), p.pull_request.number);
+  const check = (p: CheckRunEvent) => {
+    const first = p.check_run.pull_requests[0];
+    return first ? pullKey(repoOf(p), first.number) : `sha:${p.check_run.head_sha}`;
+  };
+  // What each delivery asks for, so a repeat under any delivery id is known (see Ledger).
+  const press = (p: CheckRunEvent) =>
+    `check:${p.check_run.id}:${p.requested_action?.identifier ?? "rerun"}:${p.sender.login}`;
+  const head = (p: PullRequestEvent) => `pull:${p.pull_request.number}:${p.pull_request.head.sha}`;
+  probot.on(
+    ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
+    accept(PullRequestEvent, pr, head, (deps, p) => queueCheck(deps.gh, deps.repo, p.pull_request.head.sha)),
+  );
+  probot.on(
+    "workflow_run.completed",
+    accept(
+      WorkflowRunEvent,
+      (p) => `run:${p.workflow_run.id}`,
+      (p) => `run:${p.workflow_run.id}:${p.workflow_run.run_attempt}`,
+      (deps, p) =>
+        onWorkflowRun(deps, {
+          ...p.workflow_run,
+          head_branch: p.workflow_run.head_branch ?? null,
+          head: forkOf(p.workflow_run),
+        }),
+    ),
+  );
+  const group = (p: MergeGroupEvent) => `group:${p.merge_group.head_sha}`;
+  probot.on("merge_group.checks_requested", accept(MergeGroupEvent, group, group, onMergeGroup));
+  probot.on("check_run.requested_action", accept(CheckRunEvent, check, press, onCheckAction));
+  probot.on("check_run.rerequested", accept(CheckRunEvent, check, press, onCheckRerequest));
+  const comment = (p: IssueCommentEvent) => pullKey(repoOf(p), p.issue.number);
+  probot.on(
+    "issue_comment.created",
+    accept(IssueCommentEvent, comment, (p) => `comment:${p.comment.id}`, onComment),
+  );
 }
 
 /** For `probot run bot/app.js` and other hosts that load an app function by its default export. */

@@ -1,4 +1,11 @@
 import { z } from "zod";
+import {
+  RETRAIN_LIMITS,
+  RetrainParams,
+  TUNE_LIMITS,
+  TuneArgs,
+  zodProblem,
+} from "../core/config/command-args.js";
 import { ChampionRef } from "../core/registry/champion.js";
 import type { Role } from "./github.js";
 
@@ -6,66 +13,13 @@ import type { Role } from "./github.js";
  * The one chat-ops contract. Each command's entry says who may run it, what its arguments are (a zod
  * schema with bounds), what `/modelgate help` and the README say about it, which configured workflow
  * it dispatches and which inputs that workflow receives. Parsing, help, the README table (between the
- * `modelgate:commands` markers), the dispatch and the train action's `params` all read this table, and
+ * `modelgate:commands` markers) and the dispatch read this table; the argument schemas live in
+ * core/config/command-args.ts, where the train and tune actions read them too.
  * test/bot/command-table.test.ts fails when a workflow, an action or the README disagrees with it.
  */
 
 /** Keys of the config's `github.workflows`. */
 export type WorkflowKey = "retrain" | "drift" | "publish" | "tune" | "evaluate";
-
-// A comment gives numbers as text, the train action's `params` JSON gives them as numbers: both are read.
-const NUMBER = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e-?[0-9]{1,2})?$/i;
-const asNumber = (inner: z.ZodNumber) =>
-  z.preprocess((v) => (typeof v === "string" && NUMBER.test(v) ? Number(v) : v), inner);
-const whole = (min: number, max: number) =>
-  asNumber(
-    z
-      .number({ error: "expected a number" })
-      .int("expected a whole number")
-      .min(min, `at least ${min}`)
-      .max(max, `at most ${max}`),
-  );
-
-export const RETRAIN_LIMITS = { epochs: 1000, layers: 8, units: 1024, batchSize: 65_536 } as const;
-
-const Layers = z
-  .array(
-    z
-      .number({ error: "expected layer sizes like 64,32" })
-      .int("expected whole layer sizes")
-      .min(1, "at least 1 unit")
-      .max(RETRAIN_LIMITS.units, `at most ${RETRAIN_LIMITS.units} units a layer`),
-    { error: "expected layer sizes like 64,32" },
-  )
-  .min(1, "at least one layer")
-  .max(RETRAIN_LIMITS.layers, `at most ${RETRAIN_LIMITS.layers} layers`);
-
-/**
- * The training settings a comment (and the train action's `params`) may change: anything else would be
- * a way into the workflow, and the bounds keep one comment from booking a runner for days.
- */
-export const RetrainParams = z.strictObject({
-  epochs: whole(1, RETRAIN_LIMITS.epochs).optional(),
-  learningRate: asNumber(
-    z.number({ error: "expected a number" }).gt(0, "more than 0").max(1, "at most 1"),
-  ).optional(),
-  batchSize: whole(1, RETRAIN_LIMITS.batchSize).optional(),
-  hidden: z
-    .preprocess(
-      (v) =>
-        typeof v === "string" && /^[0-9]{1,6}(?:,[0-9]{1,6}){0,15}$/.test(v) ? v.split(",").map(Number) : v,
-      Layers,
-    )
-    .optional(),
-  dropout: asNumber(
-    z.number({ error: "expected a number" }).min(0, "at least 0").lt(1, "less than 1"),
-  ).optional(),
-  seed: whole(0, 2_147_483_647).optional(),
-});
-export type RetrainParams = z.output<typeof RetrainParams>;
-
-export const TUNE_LIMITS = { trials: 1000 } as const;
-export const TuneArgs = z.strictObject({ trials: whole(1, TUNE_LIMITS.trials).optional() });
 
 /** A registry version (`3`, `v3`) or alias: nothing a shell, a path or a URL would read specially. */
 export { ChampionRef };
@@ -192,15 +146,6 @@ function keyValues(tokens: string[]): Record<string, string> | string {
     out[match[1]!] = match[2]!;
   }
   return out;
-}
-
-/** The first problem, naming the field: "epochs: at most 1000". */
-export function zodProblem(error: z.ZodError): string {
-  const first = error.issues[0]!;
-  if (first.code === "unrecognized_keys") return `unknown setting ${first.keys.join(", ")}`;
-  const field = first.path.join(".");
-  const message = first.message;
-  return field ? `${field}: ${message}` : message;
 }
 
 function toInput(read: Reader, tokens: string[]): unknown {

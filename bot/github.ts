@@ -1,6 +1,8 @@
 import type { Context } from "probot";
 import { z } from "zod";
 import { type Config, DEFAULT_CONFIG_FILE, parseConfig } from "../core/config/index.js";
+import { readFileAt } from "../core/registry/contents.js";
+import type { GitHubClient } from "../core/registry/index.js";
 import { REPORT_MARKER } from "../core/report/index.js";
 import { type RepoRef, Sha } from "./payloads.js";
 
@@ -94,31 +96,16 @@ export async function pullsWithHead(gh: GitHub, repo: RepoRef, head: Head): Prom
     .map((pull) => pull.number);
 }
 
-const FileContent = z.object({
-  type: z.literal("file"),
-  encoding: z.literal("base64"),
-  // The contents API serves files up to 1 MB this way; a config is far smaller.
-  content: z.string().max(1_500_000),
-});
+/** The installation's client as core's ports take it (Probot's Octokit has the same `request`). */
+export const client = (gh: GitHub): GitHubClient => gh as unknown as GitHubClient;
 
 /**
  * The base branch's modelgate.yml: its gates bind the pull request, whatever the pull request's own
  * copy says. Undefined when the base has none; a UserError (naming the field) when it is invalid.
  */
 export async function baseConfig(gh: GitHub, repo: RepoRef, sha: string): Promise<Config | undefined> {
-  let data: unknown;
-  try {
-    ({ data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      ...repo,
-      path: DEFAULT_CONFIG_FILE,
-      ref: sha,
-    }));
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
-  const file = FileContent.parse(data);
-  return parseConfig(Buffer.from(file.content, "base64").toString("utf8"), DEFAULT_CONFIG_FILE);
+  const text = await readFileAt(client(gh), repo, DEFAULT_CONFIG_FILE, sha);
+  return text === undefined ? undefined : parseConfig(text, DEFAULT_CONFIG_FILE);
 }
 
 export type Reaction = "eyes" | "rocket" | "confused";

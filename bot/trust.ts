@@ -2,11 +2,12 @@ import path from "node:path";
 import { z } from "zod";
 import type { Config } from "../core/config/index.js";
 import { UserError } from "../core/errors.js";
-import { type GitHubClient, githubStore } from "../core/registry/index.js";
-import { AliasIndex, ModelVersion, parseIndexFile } from "../core/registry/schema.js";
+import { readFileAt } from "../core/registry/contents.js";
+import { githubStore, type ModelVersion } from "../core/registry/index.js";
+import { readChampionRecord } from "../core/registry/layout.js";
 import type { Report } from "../core/report/index.js";
 import { escapeMarkdown } from "../core/report/index.js";
-import type { GitHub, Pull } from "./github.js";
+import { client, type GitHub, type Pull } from "./github.js";
 import type { RepoRef } from "./payloads.js";
 
 /**
@@ -78,8 +79,6 @@ export interface Champion {
   testFingerprint?: string;
 }
 
-const FileContent = z.object({ type: z.literal("file"), encoding: z.literal("base64"), content: z.string() });
-
 /**
  * The registry's current champion, as the base branch's config names the registry: the github
  * store's branch, or the local store's index files committed at the base commit.
@@ -90,46 +89,43 @@ export async function registryChampion(
   config: Config,
   baseSha: string,
 ): Promise<Champion | undefined> {
-  const name = config.name;
-  let record: ModelVersion | undefined;
-  if (config.registry.store === "github") {
-    const store = githubStore({ octokit: gh as unknown as GitHubClient, ...repo });
-    let version: number | undefined;
-    try {
-      version = (await store.aliases(name)).champion;
-    } catch (error) {
-      if (error instanceof UserError && error.location.field === "name") return undefined;
-      throw error;
-    }
-    if (version === undefined) return undefined;
-    record = await store.get(name, String(version));
-  } else {
-    const root = `${path.posix.normalize(config.registry.path)}/models/${name}`;
-    const read = async (file: string) => {
-      try {
-        const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
-          ...repo,
-          path: `${root}/${file}`,
-          ref: baseSha,
-        });
-        return Buffer.from(FileContent.parse(data).content, "base64").toString("utf8");
-      } catch (error) {
-        if ((error as { status?: number }).status === 404) return undefined;
-        throw error;
-      }
-    };
-    const aliases = await read("aliases.json");
-    const version = aliases && parseIndexFile(AliasIndex, aliases, `${root}/aliases.json`).aliases.champion;
-    if (version === undefined) return undefined;
-    const text = await read(`versions/${version}/version.json`);
-    if (!text) throw new UserError(`the champion v${version} has no version.json`, { file: root });
-    record = parseIndexFile(ModelVersion, text, `${root}/versions/${version}/version.json`);
-  }
+  const record =
+    config.registry.store === "github"
+      ? await githubChampion(gh, repo, config.name)
+      : await committedChampion(gh, repo, config, baseSha);
+  if (!record) return undefined;
   return {
     version: record.version,
     files: record.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
     ...(record.dataFingerprints?.test ? { testFingerprint: record.dataFingerprints.test } : {}),
   };
+}
+
+async function githubChampion(gh: GitHub, repo: RepoRef, name: string): Promise<ModelVersion | undefined> {
+  const store = githubStore({ octokit: client(gh), ...repo });
+  let version: number | undefined;
+  try {
+    version = (await store.aliases(name)).champion;
+  } catch (error) {
+    if (error instanceof UserError && error.location.field === "name") return undefined;
+    throw error;
+  }
+  return version === undefined ? undefined : store.get(name, String(version));
+}
+
+/** The local store's index as committed at the base: the store's own layout, read through the contents API. */
+function committedChampion(
+  gh: GitHub,
+  repo: RepoRef,
+  config: Config,
+  baseSha: string,
+): Promise<ModelVersion | undefined> {
+  const root = path.posix.normalize(config.registry.path);
+  return readChampionRecord(
+    (file) => readFileAt(client(gh), repo, `${root}/${file}`, baseSha),
+    config.name,
+    root,
+  );
 }
 
 /** What the bot found about a report's baseline; applied to the recomputed gates by bot/verdict.ts. */

@@ -8,9 +8,8 @@ const bool = (fallback: boolean) =>
     .enum(["true", "false"], { message: "expected 'true' or 'false'" })
     .optional()
     .transform((v) => (v === undefined ? fallback : v === "true"));
-const Repository = z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/repo");
 
-/** Every input of actions/drift, parsed; environment the runner sets, parsed too. */
+/** Every input of actions/drift, parsed (the token is read by actions/github.ts). */
 export function driftInputs() {
   return {
     config: input("config", optionalString) ?? "modelgate.yml",
@@ -27,16 +26,7 @@ export function driftInputs() {
     trainData: input("train-data", optionalString),
     modelPath: input("model-path", optionalString),
     base: input("base", optionalString),
-    token: input("token", optionalString),
   };
-}
-
-export function repository(env: NodeJS.ProcessEnv): { owner: string; repo: string } {
-  const parsed = Repository.safeParse(env.GITHUB_REPOSITORY);
-  if (!parsed.success)
-    throw new Error(`GITHUB_REPOSITORY is '${env.GITHUB_REPOSITORY}': ${parsed.error.issues[0]?.message}`);
-  const [owner, repo] = parsed.data.split("/") as [string, string];
-  return { owner, repo };
 }
 
 /** The drift request's options as given (core parses them, as it does the CLI's flags). */

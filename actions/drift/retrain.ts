@@ -5,7 +5,7 @@ import type { LoadedConfig } from "../../core/config/index.js";
 import type { Retrained } from "../../core/monitor/index.js";
 import { trainProject } from "../../core/pipeline/train.js";
 import { RunStore } from "../../core/tracking/index.js";
-import { actionsLogger } from "../runtime.js";
+import { actionsLogger, runnerTemp } from "../runtime.js";
 
 /** Trains on the configured data (or `trainData`) and lays the model out for the pull request. */
 export async function retrainFiles(
@@ -18,7 +18,7 @@ export async function retrainFiles(
         data: { ...loaded.config.data, train: path.resolve(options.cwd, options.trainData) },
       }
     : loaded.config;
-  const out = await mkdtemp(path.join(tmpdir(), "modelgate-retrain-"));
+  const out = await mkdtemp(path.join(runnerTemp(tmpdir()), "modelgate-retrain-"));
   const store = new RunStore(path.join(loaded.root, loaded.config.registry.path));
   const trained = await trainProject(
     { ...loaded, config },

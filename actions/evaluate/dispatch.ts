@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
 import type { Report } from "../../core/report/index.js";
-import { readEventFile } from "../runtime.js";
+import { type RunnerEnv, readEventFile } from "../runtime.js";
 
 const DispatchEvent = z.object({
   inputs: z
@@ -28,7 +28,7 @@ const DispatchEvent = z.object({
  * Undefined for any other event. The checked-out commit must be the pinned one.
  */
 export async function dispatchedPullRequest(
-  env: Record<string, string | undefined>,
+  env: RunnerEnv,
   commit: string | undefined,
 ): Promise<Report["pullRequest"]> {
   if (env.GITHUB_EVENT_NAME !== "workflow_dispatch" || !env.GITHUB_EVENT_PATH) return undefined;

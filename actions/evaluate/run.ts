@@ -8,7 +8,15 @@ import { renderMarkdown } from "../../core/report/index.js";
 import { withBaseGates } from "../base-gates.js";
 import { projectContext } from "../project.js";
 import { actionBaseline } from "../registry.js";
-import { actionsLogger, failUnless, input, onUnlessFalse, optionalString } from "../runtime.js";
+import {
+  actionsLogger,
+  failUnless,
+  input,
+  onUnlessFalse,
+  optionalString,
+  runnerEnv,
+  runnerTemp,
+} from "../runtime.js";
 import { dispatchedPullRequest } from "./dispatch.js";
 
 export const REPORT_ARTIFACT = "modelgate-report";
@@ -17,14 +25,9 @@ export async function evaluateAction(): Promise<number> {
   const context = await projectContext();
   const { cwd, store, git } = context;
   const model = input("model", z.string({ message: "required: the folder the train step wrote" }).min(1));
-  const pullRequest = await dispatchedPullRequest(process.env, git?.commit);
+  const pullRequest = await dispatchedPullRequest(runnerEnv(), git?.commit);
   // Gates, significance and registry come from the base commit's config, never from the one under test.
-  const { loaded, note } = await withBaseGates(context.loaded, {
-    cwd,
-    token: input("github-token", optionalString) ?? process.env.GITHUB_TOKEN,
-    env: process.env,
-    logger: actionsLogger,
-  });
+  const { loaded, note } = await withBaseGates(context.loaded, { cwd, logger: actionsLogger });
   const champion = await actionBaseline(loaded, cwd);
   const { report } = await evaluateProject(loaded, {
     cwd,
@@ -39,7 +42,7 @@ export async function evaluateAction(): Promise<number> {
   });
   // Downloaded later by the bot from other workflow runs: keep it out of the workspace.
   if (pullRequest) report.pullRequest = pullRequest;
-  const dir = path.join(process.env.RUNNER_TEMP ?? cwd, REPORT_ARTIFACT);
+  const dir = path.join(runnerTemp(cwd), REPORT_ARTIFACT);
   await mkdir(dir, { recursive: true });
   const files = await writeReport(path.join(dir, "report.json"), report);
   if (note) core.summary.addRaw(`> **${note}**\n\n`);

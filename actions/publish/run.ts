@@ -1,21 +1,22 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
-import { Octokit } from "octokit";
 import { z } from "zod";
-import { UserError } from "../../core/errors.js";
+import { fsError, UserError } from "../../core/errors.js";
 import { publishModel } from "../../core/publish/index.js";
 import { openRegistry } from "../../core/registry/index.js";
 import { parseReportText } from "../../core/report/index.js";
+import { actionGitHub } from "../github.js";
 import { projectContext } from "../project.js";
-import { actionsLogger, input, optionalString } from "../runtime.js";
+import {
+  actionsLogger,
+  input,
+  optionalString,
+  type RunnerEnv,
+  readEventFile,
+  runnerEnv,
+} from "../runtime.js";
 
-const Env = z.object({
-  GITHUB_REPOSITORY: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name"),
-  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
-  GITHUB_EVENT_PATH: z.string().optional(),
-  GITHUB_ACTOR: z.string().optional(),
-});
 const ReleaseEvent = z.object({ release: z.object({ tag_name: z.string().min(1) }) });
 const DispatchEvent = z.object({
   inputs: z
@@ -31,41 +32,18 @@ const Sha = z.string().regex(/^[0-9a-f]{40}$/, "expected a 40-character commit S
 
 export async function publishAction(): Promise<number> {
   const { cwd, loaded } = await projectContext();
-  const env = Env.parse(process.env);
-  const token = input("github-token", optionalString) ?? process.env.GITHUB_TOKEN;
-  if (!token)
-    throw new UserError("a token is needed to upload release assets", { field: "with.github-token" });
-  const [owner, repo] = env.GITHUB_REPOSITORY.split("/") as [string, string];
-  const event = await readEvent(env.GITHUB_EVENT_PATH);
-  const released = ReleaseEvent.safeParse(event);
-  // Dispatched by `/modelgate promote` there is no release yet: one is made at the promoted commit.
-  const sha = released.success
-    ? undefined
-    : (input("sha", Sha.optional()) ??
-      DispatchEvent.safeParse(event).data?.inputs?.sha ??
-      process.env.GITHUB_SHA);
-  const tag =
-    input("tag", optionalString) ??
-    (released.success
-      ? released.data.release.tag_name
-      : sha
-        ? `${loaded.config.name}-${sha.slice(0, 7)}`
-        : undefined);
-  if (!tag) {
-    throw new UserError("no release tag: run on a `release` event, or pass `tag` or `sha`", {
-      field: "with.tag",
-    });
-  }
-  const octokit = new Octokit({ auth: token, baseUrl: env.GITHUB_API_URL.replace(/\/$/, "") });
+  const env = runnerEnv();
+  const { octokit, owner, repo } = actionGitHub(
+    "uploading release assets",
+    input("github-token", optionalString),
+  );
+  const { tag, createAt } = await releaseTarget(env, loaded.config.name);
   const store = openRegistry(loaded.config.registry, {
     root: loaded.root,
     octokit,
-    repository: env.GITHUB_REPOSITORY,
+    repository: `${owner}/${repo}`,
   });
-  const reportFile = input("report", optionalString);
-  const report = reportFile
-    ? parseReportText(await readFile(path.resolve(cwd, reportFile), "utf8"), reportFile)
-    : undefined;
+  const report = await reportInput(cwd);
   const model = input("model", z.string({ message: "required: the model folder to publish" }).min(1));
 
   const result = await publishModel({
@@ -80,7 +58,7 @@ export async function publishAction(): Promise<number> {
     report,
     logger: actionsLogger,
     actor: env.GITHUB_ACTOR,
-    createAt: released.success ? undefined : sha,
+    createAt,
   });
   core.setOutput("version", String(result.version));
   core.setOutput("assets", result.assets.map((a) => a.name).join(","));
@@ -99,11 +77,33 @@ export async function publishAction(): Promise<number> {
   return 0;
 }
 
-async function readEvent(eventPath: string | undefined): Promise<unknown> {
-  if (!eventPath) return undefined;
-  try {
-    return JSON.parse(await readFile(eventPath, "utf8"));
-  } catch {
-    return undefined;
+/**
+ * The release to attach the model to: a `release` event's tag; dispatched by `/modelgate promote` there
+ * is no release yet, so one is made at the promoted commit (`sha` input, the dispatch's sha, GITHUB_SHA).
+ */
+async function releaseTarget(env: RunnerEnv, name: string): Promise<{ tag: string; createAt?: string }> {
+  const event = await readEventFile(env.GITHUB_EVENT_PATH);
+  const released = ReleaseEvent.safeParse(event);
+  const sha = released.success
+    ? undefined
+    : (input("sha", Sha.optional()) ?? DispatchEvent.safeParse(event).data?.inputs?.sha ?? env.GITHUB_SHA);
+  const tag =
+    input("tag", optionalString) ??
+    (released.success ? released.data.release.tag_name : sha ? `${name}-${sha.slice(0, 7)}` : undefined);
+  if (!tag) {
+    throw new UserError("no release tag: run on a `release` event, or pass `tag` or `sha`", {
+      field: "with.tag",
+    });
   }
+  return { tag, ...(sha ? { createAt: sha } : {}) };
+}
+
+/** The `report` input: the evaluation report for the model card, if given. */
+async function reportInput(cwd: string) {
+  const file = input("report", optionalString);
+  if (!file) return undefined;
+  const text = await readFile(path.resolve(cwd, file), "utf8").catch((error: unknown) => {
+    throw fsError(error, file);
+  });
+  return parseReportText(text, file);
 }

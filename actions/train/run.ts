@@ -1,26 +1,32 @@
 import path from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
-import { RetrainParams, zodProblem } from "../../bot/commands.js";
+import { RetrainParams, zodProblem } from "../../core/config/command-args.js";
 import type { ModelConfig } from "../../core/config/schema.js";
 import { UserError } from "../../core/errors.js";
 import type { TrainedModel } from "../../core/model/index.js";
+import { refuseNonEmpty } from "../../core/pipeline/model-folder.js";
 import { trainProject } from "../../core/pipeline/train.js";
 import { projectContext } from "../project.js";
-import { actionsLogger, input, optionalString } from "../runtime.js";
+import { actionsLogger, inheritedEnv, input, offUnlessTrue, optionalString } from "../runtime.js";
 
 export async function trainAction(): Promise<number> {
   const { cwd, loaded, store, git } = await projectContext();
   const out = input("out", optionalString);
+  const outDir = out ? path.resolve(cwd, out) : undefined;
+  const force = input("force", offUnlessTrue);
+  // Refused here too, so the message names the action's inputs rather than the CLI's flags.
+  if (outDir) await refuseNonEmpty(outDir, { force, field: "with.out", forceHint: "force: true" });
   const text = input("params", optionalString);
   // A model.command project takes its declared model.params (trainProject checks them); others, model: keys.
   const command = loaded.config.model.command !== undefined;
   const result = await trainProject(loaded, {
     cwd,
-    out: out ? path.resolve(cwd, out) : undefined,
+    out: outDir,
+    force,
     logger: actionsLogger,
     ...(command ? { commandParams: parseJsonObject(text) } : { params: parseParams(text) }),
-    env: process.env,
+    env: inheritedEnv(),
     store,
     git,
   });

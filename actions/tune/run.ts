@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
-import { TuneArgs, zodProblem } from "../../bot/commands.js";
+import { TuneArgs, zodProblem } from "../../core/config/command-args.js";
 import { UserError } from "../../core/errors.js";
 import {
   mergeShards,
@@ -16,7 +16,7 @@ import {
   writeShard,
 } from "../../core/tune/index.js";
 import { projectContext } from "../project.js";
-import { actionsLogger, input, onUnlessFalse, optionalString, workspace } from "../runtime.js";
+import { actionsLogger, input, onUnlessFalse, optionalString, runnerTemp, workspace } from "../runtime.js";
 
 /**
  * One shard of a hyperparameter search (`tune:` in modelgate.yml). `trials` (what `/modelgate tune
@@ -85,7 +85,7 @@ async function mergeAction(folders: string): Promise<number> {
     .map((d) => d.trim())
     .filter(Boolean);
   const result: TuneResult = mergeShards(await readShards(dirs.map((d) => path.resolve(cwd, d))));
-  const file = path.join(process.env.RUNNER_TEMP ?? cwd, "modelgate-sweep.json");
+  const file = path.join(runnerTemp(cwd), "modelgate-sweep.json");
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   core.setOutput("result", file);
   core.setOutput("trials", String(result.trials.length));

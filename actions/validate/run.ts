@@ -3,11 +3,19 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { loadConfig, resolveFrom } from "../../core/config/index.js";
 import { displayLocation } from "../../core/data/location.js";
+import { loadDataSchema } from "../../core/data-schema/index.js";
 import { renderValidationMarkdown } from "../../core/pipeline/render-validation.js";
 import { type ValidationReport, validateData } from "../../core/pipeline/validate.js";
-import { loadDataSchema } from "../../core/data-schema/index.js";
 import { configInput, workspacePath } from "../project.js";
-import { actionsLogger, failUnless, input, optionalString, positiveInt, workspace } from "../runtime.js";
+import {
+  actionsLogger,
+  failUnless,
+  input,
+  optionalString,
+  positiveInt,
+  runnerTemp,
+  workspace,
+} from "../runtime.js";
 
 /** GitHub shows ten annotations of a kind per step; the job summary lists everything. */
 const ANNOTATIONS_SHOWN = 10;
@@ -49,7 +57,7 @@ export async function validateAction(): Promise<number> {
 
   const summary = results.map(renderValidationMarkdown).join("\n");
   await core.summary.addRaw(summary).write();
-  const reportFile = path.join(process.env.RUNNER_TEMP ?? cwd, "modelgate-validation.json");
+  const reportFile = path.join(runnerTemp(cwd), "modelgate-validation.json");
   await writeFile(reportFile, JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
   const passed = results.every((r) => r.ok);
   core.setOutput("passed", String(passed));

@@ -50,75 +50,80 @@ export const registryCommand: Command = {
   },
   async run(positionals, flags, ctx) {
     const [sub, ...args] = positionals;
-    if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) {
+    if (!isSubcommand(sub)) {
       throw new UserError(`expected one of ${SUBCOMMANDS.join(", ")}, found '${sub ?? ""}'`, {
         field: "--subcommand",
       });
     }
     const { store } = await openStore(ctx, flags);
-    const alias = stringFlag(flags, "alias") ?? "champion";
-    const meta = { by: actor(ctx), reason: stringFlag(flags, "reason") };
-    switch (sub) {
-      case "list": {
-        const versions = await store.list(args[0]);
-        const names = [...new Set(versions.map((v) => v.name))];
-        const aliases = new Map(
-          await Promise.all(names.map(async (n) => [n, await store.aliases(n)] as const)),
-        );
-        if (ctx.json) printJson(ctx, { versions, aliases: Object.fromEntries(aliases) });
-        else ctx.io.stdout.write(renderVersionTable(versions, aliases));
-        return ExitCode.ok;
-      }
-      case "show": {
-        const name = requirePositional(args, 0, "NAME");
-        const version = await store.get(name, requirePositional(args, 1, "REF"));
-        const aliases = await store.aliases(name);
-        if (ctx.json)
-          printJson(ctx, {
-            ...version,
-            aliases: Object.keys(aliases).filter((a) => aliases[a] === version.version),
-          });
-        else ctx.io.stdout.write(renderVersion(version, aliases));
-        return ExitCode.ok;
-      }
-      case "promote": {
-        const name = requirePositional(args, 0, "NAME");
-        const { version } = await store.get(name, requirePositional(args, 1, "VERSION"));
-        const previous = (await store.aliases(name))[alias];
-        await store.setAlias(name, alias, version, meta);
-        if (ctx.json) printJson(ctx, { name, alias, version, previous: previous ?? null });
-        else
-          ctx.io.stdout.write(`${name}: ${alias} -> v${version}${previous ? ` (was v${previous})` : ""}\n`);
-        return ExitCode.ok;
-      }
-      case "rollback": {
-        const name = requirePositional(args, 0, "NAME");
-        const version = await store.rollback(name, alias, meta);
-        if (ctx.json) printJson(ctx, { name, alias, version });
-        else ctx.io.stdout.write(`${name}: ${alias} rolled back to v${version}\n`);
-        return ExitCode.ok;
-      }
-      default: {
-        const dir = requirePositional(args, 0, "DIR");
-        const record = await registerFolder(
-          ctx,
-          store,
-          path.resolve(ctx.io.cwd, dir),
-          stringFlag(flags, "name"),
-        );
-        if (ctx.json) printJson(ctx, record);
-        else {
-          const scored = Object.keys(record.metrics).filter((m) => !TRAINING_METRICS.has(m));
-          ctx.io.stdout.write(
-            `registered ${record.name} v${record.version} (${record.files.length} files; ` +
-              `${scored.length > 0 ? `evaluated: ${scored.length} metrics on test data ${shortFingerprint(record.dataFingerprints?.test)}` : "not evaluated"})\n`,
-          );
-        }
-        return ExitCode.ok;
-      }
-    }
+    return SUBCOMMAND_RUNS[sub]({ args, flags, ctx, store, alias: stringFlag(flags, "alias") ?? "champion" });
   },
 };
+
+type Subcommand = (typeof SUBCOMMANDS)[number];
+const isSubcommand = (sub: string | undefined): sub is Subcommand => SUBCOMMANDS.includes(sub as Subcommand);
+
+interface SubcommandRun {
+  args: string[];
+  flags: Flags;
+  ctx: Context;
+  store: RegistryStore;
+  alias: string;
+}
+
+const SUBCOMMAND_RUNS: Record<Subcommand, (run: SubcommandRun) => Promise<number>> = {
+  async list({ args, ctx, store }) {
+    const versions = await store.list(args[0]);
+    const names = [...new Set(versions.map((v) => v.name))];
+    const aliases = new Map(await Promise.all(names.map(async (n) => [n, await store.aliases(n)] as const)));
+    if (ctx.json) printJson(ctx, { versions, aliases: Object.fromEntries(aliases) });
+    else ctx.io.stdout.write(renderVersionTable(versions, aliases));
+    return ExitCode.ok;
+  },
+  async show({ args, ctx, store }) {
+    const name = requirePositional(args, 0, "NAME");
+    const version = await store.get(name, requirePositional(args, 1, "REF"));
+    const aliases = await store.aliases(name);
+    if (ctx.json)
+      printJson(ctx, {
+        ...version,
+        aliases: Object.keys(aliases).filter((a) => aliases[a] === version.version),
+      });
+    else ctx.io.stdout.write(renderVersion(version, aliases));
+    return ExitCode.ok;
+  },
+  async promote({ args, flags, ctx, store, alias }) {
+    const name = requirePositional(args, 0, "NAME");
+    const { version } = await store.get(name, requirePositional(args, 1, "VERSION"));
+    const previous = (await store.aliases(name))[alias];
+    await store.setAlias(name, alias, version, meta(ctx, flags));
+    if (ctx.json) printJson(ctx, { name, alias, version, previous: previous ?? null });
+    else ctx.io.stdout.write(`${name}: ${alias} -> v${version}${previous ? ` (was v${previous})` : ""}\n`);
+    return ExitCode.ok;
+  },
+  async rollback({ args, flags, ctx, store, alias }) {
+    const name = requirePositional(args, 0, "NAME");
+    const version = await store.rollback(name, alias, meta(ctx, flags));
+    if (ctx.json) printJson(ctx, { name, alias, version });
+    else ctx.io.stdout.write(`${name}: ${alias} rolled back to v${version}\n`);
+    return ExitCode.ok;
+  },
+  async register({ args, flags, ctx, store }) {
+    const dir = requirePositional(args, 0, "DIR");
+    const record = await registerFolder(ctx, store, path.resolve(ctx.io.cwd, dir), stringFlag(flags, "name"));
+    if (ctx.json) printJson(ctx, record);
+    else {
+      const scored = Object.keys(record.metrics).filter((m) => !TRAINING_METRICS.has(m));
+      ctx.io.stdout.write(
+        `registered ${record.name} v${record.version} (${record.files.length} files; ` +
+          `${scored.length > 0 ? `evaluated: ${scored.length} metrics on test data ${shortFingerprint(record.dataFingerprints?.test)}` : "not evaluated"})\n`,
+      );
+    }
+    return ExitCode.ok;
+  },
+};
+
+const meta = (ctx: Context, flags: Flags) => ({ by: actor(ctx), reason: stringFlag(flags, "reason") });
 
 /**
  * `registry register DIR`: checked by registerModel (a model of this project, finite weights), and
@@ -169,19 +174,20 @@ export async function openStore(
   const root = loaded?.root ?? ctx.io.cwd;
   if (config.store === "local")
     return { store: openRegistry(config, { root }), defaultName: loaded?.config.name };
-  const env = GitHubEnv.safeParse(ctx.io.env);
-  if (!env.success) {
-    const issue = env.error.issues[0]!;
+  const parsed = GitHubEnv.safeParse(ctx.io.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
     throw new UserError(issue.message, { field: issue.path.join(".") });
   }
-  const repository = stringFlag(flags, "repo") ?? env.data.GITHUB_REPOSITORY;
+  const env = parsed.data;
+  const repository = stringFlag(flags, "repo") ?? env.GITHUB_REPOSITORY;
   if (!repository)
     throw new UserError("which repository? pass --repo owner/name or set GITHUB_REPOSITORY", {
       field: "--repo",
     });
   const octokit = new Octokit({
-    auth: env.data.GITHUB_TOKEN,
-    baseUrl: env.data.GITHUB_API_URL.replace(/\/$/, ""),
+    auth: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL.replace(/\/$/, ""),
   });
   return { store: openRegistry(config, { root, octokit, repository }), defaultName: loaded?.config.name };
 }

@@ -110,6 +110,7 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
         column: options.labelColumn,
         idColumn: options.idColumn ?? manifest.preprocessor.id,
         minLabels: options.minLabels,
+        logFile: options.log,
         fields: options.fields,
         gates: options.gates,
         significance: options.significance,

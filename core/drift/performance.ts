@@ -21,6 +21,8 @@ export interface LiveMetricsOptions {
   idColumn?: string;
   /** Labelled rows needed before the gates say anything (default 30). */
   minLabels?: number;
+  /** The prediction log the labels are joined to, for messages. */
+  logFile?: string;
   /** How the door names the key and column options, for messages. */
   fields?: { labelKey?: string; labelColumn?: string };
   /** Column that holds the true value; default the model's target, else `label`. */
@@ -72,7 +74,7 @@ export async function liveMetrics(
     unknownLabels,
     baseline,
   };
-  if (pairs.length === 0) return { ...base, metrics: {}, gates: [], degraded: false };
+  if (pairs.length === 0) throw noneJoined(labelsFile, { ...options, ...base, truth: truth.size });
   const metrics =
     task === "classification"
       ? computeAll("classification", classificationData(pairs, classes, classIndex))
@@ -88,6 +90,19 @@ export async function liveMetrics(
     { significance: options.significance, task },
   );
   return { ...base, metrics, gates, degraded: gates.some((g) => !g.passed) };
+}
+
+/** Nothing to score: said as an error, since a wrong key column looks exactly like this. */
+function noneJoined(
+  labelsFile: string,
+  o: LiveMetricsOptions & { key: string; truth: number; missingIds: number; unknownLabels: number },
+): UserError {
+  const log = o.logFile ?? "the prediction log";
+  const unknown = o.unknownLabels > 0 ? `, ${o.unknownLabels} with a class the model does not know` : "";
+  return new UserError(
+    `no label joined to ${log}: of ${o.truth} labels keyed by '${o.key}', ${o.missingIds} name an id the log does not hold${unknown}; '${o.key}' must hold the ids the server logged (requestId, or requestId:row for a batch; set ${o.fields?.labelKey ?? "--label-key"})`,
+    { file: labelsFile, field: o.fields?.labelKey ?? "--label-key" },
+  );
 }
 
 function classificationData(

@@ -20,10 +20,13 @@ export interface ModelFolder {
 
 export const PARTIAL_MARK = ".partial-";
 
-/** Refuses a non-empty target unless `force`, before any work is done; `field` names the flag or input. */
+/**
+ * Refuses a non-empty target unless `force`, before any work is done; `field` names the flag or input that
+ * gave the target, `forceHint` how to pass force in that door (default `--force`).
+ */
 export async function refuseNonEmpty(
   target: string,
-  options: { force?: boolean; field?: string } = {},
+  options: { force?: boolean; field?: string; forceHint?: string } = {},
 ): Promise<void> {
   const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
@@ -34,7 +37,7 @@ export async function refuseNonEmpty(
   });
   if (entries.length > 0 && !options.force) {
     throw new UserError(
-      `folder is not empty (${entries.length} entries); pass --force to replace it, or choose another folder`,
+      `folder is not empty (${entries.length} entries); pass ${options.forceHint ?? "--force"} to replace it, or choose another folder`,
       { file: target, field: options.field ?? "--out" },
     );
   }

@@ -1,13 +1,13 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEventFile } from "../../actions/runtime.js";
 import { UserError } from "../../core/errors.js";
+import { tempDir } from "../helpers/temp.js";
 
 describe("the runner's event file (GITHUB_EVENT_PATH)", () => {
   it("is read as JSON, and absent when the runner names none", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "mg-event-"));
+    const dir = await tempDir("mg-event-");
     const file = path.join(dir, "event.json");
     await writeFile(file, JSON.stringify({ inputs: { sha: "a".repeat(40) } }));
 
@@ -16,7 +16,7 @@ describe("the runner's event file (GITHUB_EVENT_PATH)", () => {
   });
 
   it("a missing or garbled file is a user error naming it, not a crash", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "mg-event-"));
+    const dir = await tempDir("mg-event-");
     const garbled = path.join(dir, "garbled.json");
     await writeFile(garbled, "{ not json");
 

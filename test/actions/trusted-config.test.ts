@@ -1,10 +1,10 @@
 import { symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type FakeGitHub, startFakeGitHub } from "../fake-github/server.js";
 import { runAction } from "../helpers/action.js";
 import { project } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 /** A noisy training set: the model it gives scores well under 0.8 accuracy on clean test rows. */
 function rows(n: number, seed: number, flip = false): string {
@@ -41,14 +41,16 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
   const files = new Map<string, string>();
   let workspace: string;
 
-  beforeAll(async () => {
-    fake = await startFakeGitHub();
+  /** The contents API, for a test that expects the action to read the base's config (it must, once or more). */
+  const serveContents = () =>
     fake.route("GET", "/repos/:owner/:repo/contents/:path*", (req) => {
       const text = files.get(`${req.query.get("ref")}:${req.params.path}`);
       if (text === undefined) return { status: 404, body: { message: "Not Found" } };
       const content = Buffer.from(text).toString("base64");
       return { body: { type: "file", encoding: "base64", path: req.params.path, content } };
     });
+
+  beforeAll(async () => {
     // The pull request loosens its own gate; its model misses the base's 0.8.
     workspace = await project({
       "modelgate.yml": LOOSE,
@@ -62,7 +64,13 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
     );
     expect(train.code, train.stdout).toBe(0);
   }, 60_000);
-  afterAll(() => fake.close());
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+  });
+  afterEach(async () => {
+    await fake.close();
+    fake.verify();
+  });
 
   const env = (extra: Record<string, string>) => ({
     GITHUB_API_URL: fake.url,
@@ -81,7 +89,6 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
     );
 
   test("a push runs the commit's own gates and makes no API call", async () => {
-    fake.requests.length = 0;
     const run = await evaluate({}, { GITHUB_EVENT_NAME: "push" });
 
     expect(run.code, run.stdout).toBe(0);
@@ -90,7 +97,7 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
 
   test("a pull request that loosens its own gate is held to the base's gate (exit 1)", async () => {
     files.set(`${BASE}:modelgate.yml`, STRICT);
-    fake.requests.length = 0;
+    serveContents();
     const event = { pull_request: { number: 4, base: { sha: BASE }, head: { sha: HEAD } } };
 
     const run = await evaluate(event, { GITHUB_EVENT_NAME: "pull_request" });
@@ -103,7 +110,8 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
   });
 
   test("the merge queue reads the gates at the group's base", async () => {
-    fake.requests.length = 0;
+    files.set(`${BASE}:modelgate.yml`, STRICT);
+    serveContents();
 
     const run = await evaluate(
       { merge_group: { base_sha: BASE, head_sha: HEAD } },
@@ -117,7 +125,7 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
   test("a dispatch takes the gates of the branch it was dispatched on, not the checked-out commit's", async () => {
     files.set(`${DISPATCHED}:modelgate.yml`, LOOSE);
     await writeFile(path.join(workspace, "modelgate.yml"), STRICT);
-    fake.requests.length = 0;
+    serveContents();
     const event = { inputs: { command: "retrain", sha: HEAD, pull_request: "4" } };
 
     const loose = await evaluate(event, { GITHUB_EVENT_NAME: "workflow_dispatch", GITHUB_SHA: DISPATCHED });
@@ -133,6 +141,7 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
 
   test("no config at the base: says so, and the pull request's own gates are not used", async () => {
     await writeFile(path.join(workspace, "modelgate.yml"), STRICT);
+    serveContents();
     const other = "e".repeat(40);
 
     const run = await evaluate(
@@ -148,6 +157,22 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
     await writeFile(path.join(workspace, "modelgate.yml"), LOOSE);
   });
 
+  test("a folder where the base's config should be is bad input (exit 2) naming it", async () => {
+    fake.route("GET", "/repos/:owner/:repo/contents/:path*", () => ({
+      body: [{ type: "file", name: "gates.yml", path: "modelgate.yml/gates.yml" }],
+    }));
+
+    const run = await evaluate(
+      { pull_request: { base: { sha: BASE } } },
+      { GITHUB_EVENT_NAME: "pull_request" },
+    );
+
+    expect(run.code, run.stdout).toBe(2);
+    expect(run.stdout).toContain(
+      `::error::modelgate.yml: modelgate.yml at ${BASE.slice(0, 12)} is not a file of at most 1 MB`,
+    );
+  });
+
   test("a pull request run with no token to read the base is bad input (exit 2)", async () => {
     const run = await runAction(
       "evaluate",
@@ -160,7 +185,7 @@ describe("the evaluate action takes its gates from the base branch (dist/, as th
   });
 
   test("config and schema paths outside the workspace exit 2, naming the input", async () => {
-    const outside = path.join(tmpdir(), `mg-outside-${process.pid}.yml`);
+    const outside = path.join(await tempDir("mg-outside-"), "modelgate.yml");
     await writeFile(outside, STRICT);
     await symlink(outside, path.join(workspace, "linked.yml")).catch(() => undefined);
     const cases: [string, string, string][] = [

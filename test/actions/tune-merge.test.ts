@@ -1,22 +1,21 @@
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { describe, expect, test } from "vitest";
 import { runAction } from "../helpers/action.js";
+import { tempDir } from "../helpers/temp.js";
 import { tuneProject } from "../tune/helpers.js";
 
 /** examples/workflows/sweep.yml: shards of the tune action, downloaded into one folder, merged by the same action. */
 describe("actions/tune: shards, then merge (dist/, as the runner runs them)", () => {
   test("two shards merged give every trial once; the merge needs no checkout", async () => {
     const workspace = await tuneProject(["trials: 3", "seed: 5", "space:", "  hidden: [[4], [6], [8]]"]);
-    const shards = await mkdtemp(path.join(tmpdir(), "mg-shards-"));
+    const shards = await tempDir("mg-shards-");
 
     for (const shard of ["1/2", "2/2"]) {
       const run = await runAction("tune", { shard, sweep: "sweep-7", out: shards }, { workspace });
       expect(run.code, run.stdout).toBe(0);
     }
     // An empty workspace: the merge job downloads the shards and checks nothing out.
-    const empty = await mkdtemp(path.join(tmpdir(), "mg-empty-"));
+    const empty = await tempDir("mg-empty-");
     const merge = await runAction("tune", { merge: shards }, { workspace: empty });
 
     expect(merge.code, merge.stdout).toBe(0);
@@ -44,7 +43,7 @@ describe("actions/tune: shards, then merge (dist/, as the runner runs them)", ()
   }, 120_000);
 
   test("merge with no shard files in the folder is bad input (exit 2)", async () => {
-    const empty = await mkdtemp(path.join(tmpdir(), "mg-empty-"));
+    const empty = await tempDir("mg-empty-");
 
     const merge = await runAction("tune", { merge: empty }, { workspace: empty });
 

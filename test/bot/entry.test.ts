@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { botCommand } from "../../cli/commands/bot.js";
 import { describeError, UserError } from "../../core/errors.js";
 import { installGitHubState } from "../fake-github/github-state.js";
 import { type FakeGitHub, startFakeGitHub } from "../fake-github/server.js";
+import { tempDir } from "../helpers/temp.js";
 import { sampleReport } from "../report/fixtures.js";
 import { BASE, example, GATES_CONFIG, HEAD, PRIVATE_KEY, prComment, SECRET, zip } from "./helpers.js";
 
@@ -70,12 +70,12 @@ describe("the bot's environment", () => {
 describe("inside a workflow (no hosting)", () => {
   let fake: FakeGitHub;
   afterEach(async () => {
-    expect(fake.unmatched()).toEqual([]);
     await fake.close();
+    fake.verify();
   });
 
   async function runEvent(name: string, payload: unknown, token: string) {
-    const dir = await mkdtemp(path.join(tmpdir(), "modelgate-bot-"));
+    const dir = await tempDir("modelgate-bot-");
     const file = path.join(dir, "event.json");
     await writeFile(file, JSON.stringify(payload));
     const env = {

@@ -35,6 +35,7 @@ export const GATES_CONFIG = [
 export interface Harness {
   gh: GitHubState;
   bot: BotServer;
+  /** Stops the bot and the fake, then fails on any request the fake had no route for (fake.verify()). */
   close(): Promise<void>;
 }
 
@@ -76,6 +77,7 @@ export async function startHarness(
     close: async () => {
       await bot.close();
       await fake.close();
+      fake.verify();
     },
   };
 }

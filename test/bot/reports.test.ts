@@ -23,7 +23,6 @@ describe("workflow_run.completed", () => {
     h.gh.files.set(`${BASE}:modelgate.yml`, GATES_CONFIG);
   });
   afterEach(async () => {
-    expect(h.gh.fake.unmatched()).toEqual([]);
     await h.close();
   });
 

@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { repoRoot } from "../helpers/action.js";
 import { cli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 /** Each test's own TMPDIR, so only this test's folders are counted. */
 async function isolatedTmp(): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), "mg-tmpdir-"));
+  return tempDir("mg-tmpdir-");
 }
 
 const leftovers = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith("mg-"));
@@ -50,7 +50,7 @@ describe("temp folders are removed", () => {
 
   beforeAll(async () => {
     // examples/churn with two epochs, a model trained and registered as the champion.
-    project = await mkdtemp(path.join(tmpdir(), "mg-temp-project-"));
+    project = await tempDir("mg-temp-project-");
     await cp(path.join(repoRoot, "examples/churn"), project, { recursive: true });
     const config = path.join(project, "modelgate.yml");
     await writeFile(config, (await readFile(config, "utf8")).replace("epochs: 30", "epochs: 2"));

@@ -1,14 +1,14 @@
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { repoRoot } from "../helpers/action.js";
 import { cliProcess } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 /** examples/byom beside the churn data it reads, in a temporary folder. */
 async function copyOfExamples(): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), "mg-byom-"));
+  const root = await tempDir("mg-byom-");
   await cp(path.join(repoRoot, "examples/byom"), path.join(root, "byom"), { recursive: true });
   await cp(path.join(repoRoot, "examples/churn"), path.join(root, "churn"), { recursive: true });
   return root;

@@ -1,18 +1,18 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/action.js";
 import { cli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 const example = path.join(repoRoot, "examples/housing");
 const DATA = ["train.csv", "test.csv", "live.csv"];
 
 /** A copy of the example, so runs write their .modelgate/ store outside the repository. */
 async function copyOfExample(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "mg-housing-"));
+  const dir = await tempDir("mg-housing-");
   for (const part of ["modelgate.yml", "generate.mjs", "schemas", "data"]) {
     await cp(path.join(example, part), path.join(dir, part), { recursive: true });
   }

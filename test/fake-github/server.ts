@@ -55,6 +55,11 @@ export interface FakeGitHub {
   unmatched(): RecordedRequest[];
   /** Routes registered but never called (optional ones excluded). */
   unused(): string[];
+  /**
+   * Throws, listing them, when a request found no route or a (non-optional) route was never called: the
+   * shared after-test check (the bot harness's close() runs it; other suites call it in afterEach).
+   */
+  verify(): void;
   /** Requests and answers that GitHub's OpenAPI description refuses (with `openapi` only). */
   violations: string[];
   close(): Promise<void>;
@@ -162,6 +167,15 @@ export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGi
     },
     unmatched: () => requests.filter((r) => !r.matched),
     unused: () => routes.filter((r) => r.calls === 0 && !r.optional).map((r) => r.source),
+    verify() {
+      const unmatched = requests.filter((r) => !r.matched).map((r) => `${r.method} ${r.path}${r.search}`);
+      const unused = routes.filter((r) => r.calls === 0 && !r.optional).map((r) => r.source);
+      const problems = [
+        ...unmatched.map((r) => `unmatched request: ${r}`),
+        ...unused.map((r) => `unused route: ${r}`),
+      ];
+      if (problems.length > 0) throw new Error(`fake GitHub:\n${problems.join("\n")}`);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

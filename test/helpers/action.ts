@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./temp.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -23,7 +23,7 @@ export async function runAction(
   inputs: Record<string, string>,
   options: { workspace: string; event?: unknown; env?: Record<string, string> },
 ): Promise<ActionRun> {
-  const temp = await mkdtemp(path.join(tmpdir(), "mg-runner-"));
+  const temp = await tempDir("mg-runner-");
   const files = {
     output: path.join(temp, "output"),
     summary: path.join(temp, "summary"),

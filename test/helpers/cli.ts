@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { run } from "../../cli/main.js";
+import { tempDir } from "./temp.js";
 
 export interface CliRun {
   code: number;
@@ -24,12 +24,12 @@ export async function cli(args: string[], cwd: string, env: Record<string, strin
   return { code, stdout, stderr };
 }
 
-/** A temporary project folder holding the given files. */
+/** A temporary project folder holding the given files (removed after the test file). */
 export async function project(files: Record<string, string | Buffer>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "mg-project-"));
+  const dir = await tempDir("mg-project-");
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name);
-    await import("node:fs/promises").then((fs) => fs.mkdir(path.dirname(file), { recursive: true }));
+    await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, content);
   }
   return dir;

@@ -96,9 +96,8 @@ describe("live performance joins one label per logged row", () => {
     const model = await modelFolder();
     const cwd = path.dirname(model);
     const truth = await servedLog(path.join(cwd, "log.jsonl"));
-    // Labels keyed by the request id alone cannot tell a batch's rows apart: none of them match.
-    const byRequest = truth.filter((t) => t.row === 0).map((t) => `${t.requestId},${t.actual}`);
-    await writeFile(path.join(cwd, "labels.csv"), `requestId,churned\n${byRequest.join("\n")}\n`);
+    const ten = truth.slice(0, 10).map((t) => `${t.requestId}:${t.row},${t.actual}`);
+    await writeFile(path.join(cwd, "labels.csv"), `id,churned\n${ten.join("\n")}\n`);
     await writeFile(path.join(cwd, "modelgate.yml"), CONFIG());
 
     const json = await cli(
@@ -111,15 +110,33 @@ describe("live performance joins one label per logged row", () => {
     );
 
     expect(JSON.parse(json.stdout).performance).toMatchObject({
-      key: "requestId",
-      labelled: 0,
-      missingIds: 20,
+      key: "id",
+      labelled: 10,
+      missingIds: 0,
       minLabels: 30,
       tooFewLabels: true,
       gates: [],
       degraded: false,
     });
-    expect(text.stdout).toContain("live performance: too few labels (30 needed) on 0 labelled rows");
-    expect(text.stderr).toContain("too few labels: 0 log rows matched a label (by 'requestId'), 30 needed");
+    expect(text.stdout).toContain("live performance: too few labels (30 needed) on 10 labelled rows");
+    expect(text.stderr).toContain("too few labels: 10 log rows matched a label (by 'id'), 30 needed");
+  });
+
+  test("no label joined at all is bad input (exit 2) naming the key column and both files", async () => {
+    const model = await modelFolder();
+    const cwd = path.dirname(model);
+    const truth = await servedLog(path.join(cwd, "log.jsonl"));
+    // Labels keyed by the request id alone cannot tell a batch's rows apart: none of them match.
+    const byRequest = truth.filter((t) => t.row === 0).map((t) => `${t.requestId},${t.actual}`);
+    await writeFile(path.join(cwd, "labels.csv"), `requestId,churned\n${byRequest.join("\n")}\n`);
+    await writeFile(path.join(cwd, "modelgate.yml"), CONFIG());
+
+    const run = await cli(["drift", "--model", "model", "--log", "log.jsonl", "--labels", "labels.csv"], cwd);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(
+      "labels.csv: --label-key: no label joined to log.jsonl: of 20 labels keyed by 'requestId', 20 name an id the log does not hold; 'requestId' must hold the ids the server logged (requestId, or requestId:row for a batch; set --label-key)",
+    );
   });
 });

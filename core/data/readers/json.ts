@@ -103,9 +103,21 @@ function scanArray(text: string, file: LocalFile): Elements {
   let depth = 1;
   let start = -1;
   let inString = false;
+  let lineStart = text.lastIndexOf("\n", i) + 1;
+  let commas = 0;
+  const empty = (at: number): never => {
+    throw new UserError(
+      `invalid JSON: an empty element at column ${at - lineStart + 1} (two commas, or a comma before ']')`,
+      { file: file.name, line },
+      1,
+    );
+  };
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) line++;
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    }
     if (inString) {
       if (c === 92) i++;
       else if (c === 34) inString = false;
@@ -118,15 +130,15 @@ function scanArray(text: string, file: LocalFile): Elements {
       if (start >= 0) {
         starts.push(start);
         ends.push(i);
-      }
+      } else if (commas > 0) empty(i);
       start = -1;
       break;
     }
     if (depth === 1 && c === 44) {
-      if (start >= 0) {
-        starts.push(start);
-        ends.push(i);
-      }
+      if (start < 0) empty(i);
+      starts.push(start);
+      ends.push(i);
+      commas++;
       start = -1;
       continue;
     }
@@ -141,7 +153,30 @@ function scanArray(text: string, file: LocalFile): Elements {
       { file: file.name, line },
       1,
     );
+  refuseTrailing(text, i + 1, { file, line, lineStart });
   return { text, starts, ends, lines };
+}
+
+/** After the array's closing ']' only whitespace may follow: `[..][..]` is two documents, not one array. */
+function refuseTrailing(
+  text: string,
+  from: number,
+  at: { file: LocalFile; line: number; lineStart: number },
+): void {
+  let { line, lineStart } = at;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+    if (isSpace(c)) continue;
+    throw new UserError(
+      `text after the JSON array's closing ']' at column ${i - lineStart + 1} (a second array or value?); expected one JSON array of records, or JSON Lines`,
+      { file: at.file.name, line },
+      2,
+    );
+  }
 }
 
 function parseAt(elements: Elements, i: number, file: LocalFile): unknown {
