@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Config } from "../core/config/schema.js";
-import { Report } from "../core/report/schema.js";
 import { DataSchema } from "../core/data-schema/schema.js";
+import { Report } from "../core/report/schema.js";
 import { RunRecord } from "../core/tracking/schema.js";
 
 /** JSON Schemas shipped for editors and other programs, generated from the zod schemas that parse the files. */

@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openData } from "../../core/data/readers/index.js";
+import { inferSchema, renderSchemaYaml } from "../../core/data-schema/index.js";
 import { diffData, duplicateIdWarning, renderDiffMarkdown } from "../../core/diff/index.js";
 import { ExitCode, fsError, UserError } from "../../core/errors.js";
 import { profileSources } from "../../core/profile/index.js";
-import { inferSchema, renderSchemaYaml } from "../../core/data-schema/index.js";
 import { intFlag, printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
 import type { Command } from "../context.js";
 

@@ -1,7 +1,7 @@
+import { loadDataSchema } from "../../core/data-schema/index.js";
 import { ExitCode } from "../../core/errors.js";
 import { renderValidationText } from "../../core/pipeline/render-validation.js";
 import { validateData } from "../../core/pipeline/validate.js";
-import { loadDataSchema } from "../../core/data-schema/index.js";
 import { configPath, intFlag, printJson, projectConfig, stringFlag } from "../common.js";
 import type { Command } from "../context.js";
 

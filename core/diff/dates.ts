@@ -21,7 +21,11 @@ export function parseIsoDate(cell: Cell | undefined): number {
 }
 
 /** Whether a column's cells are dates: missing cells (`data.missing`, e.g. `NA`) neither count for nor against. */
-export function looksLikeDates(cells: Cell[], size: number, missing: MissingTokens = missingTokens()): boolean {
+export function looksLikeDates(
+  cells: Cell[],
+  size: number,
+  missing: MissingTokens = missingTokens(),
+): boolean {
   let present = 0;
   let dates = 0;
   for (let r = 0; r < size; r++) {
@@ -49,7 +53,9 @@ export class DateColumns {
   /** `at` indexes the batch's columns for `compared`; the first batch seen decides which are dates. */
   add(side: "old" | "new", batch: Batch, compared: string[], at: number[]): void {
     if (this.columns === undefined) {
-      this.columns = compared.filter((_, j) => looksLikeDates(batch.columns[at[j]!]!, batch.size, this.missing));
+      this.columns = compared.filter((_, j) =>
+        looksLikeDates(batch.columns[at[j]!]!, batch.size, this.missing),
+      );
       this.old = new ProfileBuilder(this.columns, this.missing.list);
       this.new = new ProfileBuilder(this.columns, this.missing.list);
     }

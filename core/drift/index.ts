@@ -1,12 +1,13 @@
 import type { ReadOptions } from "../data/types.js";
+import type { Logger } from "../ports.js";
 import { RANGE_WORKER } from "../scan/profile-data.js";
 import { WorkerPool } from "../scan/workers.js";
-import type { Logger } from "../ports.js";
 import { type CompareOptions, compareProfiles } from "./compare.js";
 import { hintsFromProfile } from "./hints.js";
 import { loadSide, type Side } from "./load.js";
 import type { DriftResult } from "./schema.js";
 
+export { EXACT_LIMIT } from "../scan/exact.js";
 export {
   autoMethod,
   type CompareOptions,
@@ -15,7 +16,6 @@ export {
   SMALL_REFERENCE,
 } from "./compare.js";
 export { effectSize, robustScale } from "./effect.js";
-export { EXACT_LIMIT } from "../scan/exact.js";
 export { guessHints, hintsFromProfile } from "./hints.js";
 export { isProfileFile, type LoadSideOptions, loadSide, readProfileFile, type Side } from "./load.js";
 export { driftMethod, driftMethods } from "./methods/index.js";

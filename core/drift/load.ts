@@ -2,10 +2,10 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { ColumnHint, DataSource, ReadOptions } from "../data/types.js";
 import { fsError, UserError } from "../errors.js";
-import { profileData } from "../scan/profile-data.js";
-import type { WorkerPool } from "../scan/workers.js";
 import { type Logger, silentLogger } from "../ports.js";
 import { type DatasetProfile, parseProfile } from "../profile/index.js";
+import { profileData } from "../scan/profile-data.js";
+import type { WorkerPool } from "../scan/workers.js";
 import { guessHints } from "./hints.js";
 
 /** A stored profile is JSON of a few hundred kB at most; anything far larger is not one. */

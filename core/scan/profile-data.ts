@@ -4,12 +4,12 @@ import { availableParallelism } from "node:os";
 import { CHUNK_BYTES, readChunks } from "../data/readers/bytes.js";
 import { type ByteRange, openCheckedCsvRange } from "../data/readers/csv-range.js";
 import type { Batch, ColumnHint, DataSource, ReadOptions } from "../data/types.js";
-import { type ExactState, ExactValues } from "./exact.js";
+import type { DataSchema } from "../data-schema/schema.js";
 import type { Logger } from "../ports.js";
 import { ProfileBuilder, type ProfileState, unionColumns } from "../profile/builder.js";
-import type { DataSchema } from "../data-schema/schema.js";
 import { ValidationRun, type ValidatorState } from "../validate/run.js";
 import type { ValidateOptions } from "../validate/schema.js";
+import { type ExactState, ExactValues } from "./exact.js";
 import { WorkerPool } from "./workers.js";
 
 /** What each thread does with its rows besides profiling them; plain data, so workers get it too. */

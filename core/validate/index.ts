@@ -1,6 +1,6 @@
 import type { DataSource } from "../data/types.js";
-import { UserError } from "../errors.js";
 import type { DataSchema } from "../data-schema/schema.js";
+import { UserError } from "../errors.js";
 import type { Issue, ValidateOptionsInput, ValidationResult } from "./schema.js";
 import { Validator } from "./validator.js";
 

@@ -55,7 +55,8 @@ describe("diff: ids that do not key rows, and date columns", () => {
       "new.csv": withNa(NEW),
       "custom/old.csv": OLD.replace(",2024-02-10", ",-").replace(",2024-03-01", ",-"),
       "custom/new.csv": NEW,
-      "custom/modelgate.yml": "version: 1\nname: d\ndata:\n  train: new.csv\n  target: age\n  missing: ['-']\n",
+      "custom/modelgate.yml":
+        "version: 1\nname: d\ndata:\n  train: new.csv\n  target: age\n  missing: ['-']\n",
     });
 
     const json = await cli(["diff", "old.csv", "new.csv", "--id", "id", "--json"], cwd);

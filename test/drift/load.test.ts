@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openData } from "../../core/data/readers/index.js";
 import type { Batch } from "../../core/data/types.js";
-import { ExactValues } from "../../core/scan/exact.js";
 import { EXACT_LIMIT, guessHints, hintsFromProfile, loadSide, type Side } from "../../core/drift/index.js";
+import { ExactValues } from "../../core/scan/exact.js";
 import { tempDir } from "../readers/helpers.js";
 import { mulberry32 } from "./helpers.js";
 

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openData } from "../../core/data/readers/index.js";
 import type { ColumnHint, DataSource } from "../../core/data/types.js";
-import { ProfileBuilder } from "../../core/profile/index.js";
 import { DataSchema } from "../../core/data-schema/schema.js";
+import { ProfileBuilder } from "../../core/profile/index.js";
 import { columnHints, Validator } from "../../core/validate/index.js";
 import { collect, tempDir } from "./helpers.js";
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Cell } from "../../core/data/types.js";
-import { inferSchema, parseDataSchema, renderSchemaYaml, SchemaInferrer } from "../../core/data-schema/index.js";
+import {
+  inferSchema,
+  parseDataSchema,
+  renderSchemaYaml,
+  SchemaInferrer,
+} from "../../core/data-schema/index.js";
 import { Validator } from "../../core/validate/index.js";
 import { batchesOf, batchOf, sourceOf } from "../validate/helpers.js";
 

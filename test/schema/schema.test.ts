@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../core/errors.js";
 import { loadDataSchema, parseDataSchema } from "../../core/data-schema/index.js";
+import { UserError } from "../../core/errors.js";
 
 const contractExample = `rows: { min: 100 }
 columns:

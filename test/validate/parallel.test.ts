@@ -2,10 +2,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { csvByteRanges } from "../../core/data/readers/index.js";
-import { validateData } from "../../core/pipeline/validate.js";
-import { transferables } from "../../core/scan/workers.js";
-import { silentLogger } from "../../core/ports.js";
 import { DataSchema } from "../../core/data-schema/schema.js";
+import { validateData } from "../../core/pipeline/validate.js";
+import { silentLogger } from "../../core/ports.js";
+import { transferables } from "../../core/scan/workers.js";
 import { tempDir } from "../readers/helpers.js";
 
 const schema = DataSchema.parse({
