@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { type Logger, Probot } from "probot";
 import { z } from "zod";
 import { describeError, ExitCode, fsError, UserError } from "../core/errors.js";
+import { parseAt } from "../core/parse.js";
 import { createModelgate } from "./app.js";
 import { modelgateOctokit, type OctokitTuning } from "./octokit.js";
 
@@ -43,12 +44,7 @@ export async function runInActions(
   env: Record<string, string | undefined>,
   options: ActionsOptions = {},
 ): Promise<number> {
-  const parsed = ActionsEnv.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(issue.message, { field: String(issue.path[0] ?? "environment") });
-  }
-  const e = parsed.data;
+  const e = parseAt(ActionsEnv, env, { what: "the Actions environment" });
   const text = await readFile(e.GITHUB_EVENT_PATH, "utf8").catch((error: unknown) => {
     throw fsError(error, e.GITHUB_EVENT_PATH);
   });

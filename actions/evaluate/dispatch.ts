@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
+import { parseAt } from "../../core/parse.js";
 import type { Report } from "../../core/report/index.js";
 import { type RunnerEnv, readEventFile } from "../runtime.js";
 
@@ -32,14 +33,11 @@ export async function dispatchedPullRequest(
   commit: string | undefined,
 ): Promise<Report["pullRequest"]> {
   if (env.GITHUB_EVENT_NAME !== "workflow_dispatch" || !env.GITHUB_EVENT_PATH) return undefined;
-  const parsed = DispatchEvent.safeParse(await readEventFile(env.GITHUB_EVENT_PATH));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`dispatch input ${issue.path.at(-1)?.toString()}: ${issue.message}`, {
-      field: `inputs.${issue.path.at(-1)?.toString()}`,
-    });
-  }
-  const inputs = parsed.data.inputs;
+  const event = await readEventFile(env.GITHUB_EVENT_PATH);
+  const { inputs } = parseAt(DispatchEvent, event, {
+    what: "the dispatch event",
+    file: env.GITHUB_EVENT_PATH,
+  });
   if (!inputs?.pull_request || !inputs.sha) return undefined;
   if (commit && commit !== inputs.sha) {
     throw new UserError(

@@ -2,6 +2,7 @@ import path from "node:path";
 import { Octokit } from "octokit";
 import { z } from "zod";
 import { ExitCode, UserError } from "../../core/errors.js";
+import { parseAt } from "../../core/parse.js";
 import { evaluateProject } from "../../core/pipeline/evaluate.js";
 import {
   checkModelFolder,
@@ -174,12 +175,7 @@ export async function openStore(
   const root = loaded?.root ?? ctx.io.cwd;
   if (config.store === "local")
     return { store: openRegistry(config, { root }), defaultName: loaded?.config.name };
-  const parsed = GitHubEnv.safeParse(ctx.io.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(issue.message, { field: issue.path.join(".") });
-  }
-  const env = parsed.data;
+  const env = parseAt(GitHubEnv, ctx.io.env, { what: "the environment" });
   const repository = stringFlag(flags, "repo") ?? env.GITHUB_REPOSITORY;
   if (!repository)
     throw new UserError("which repository? pass --repo owner/name or set GITHUB_REPOSITORY", {

@@ -6,6 +6,7 @@ import type { ReadOptions } from "../data/types.js";
 import { fsError, UserError } from "../errors.js";
 import { MetricValues } from "../metrics/schema.js";
 import { ModelManifest } from "../model/schema.js";
+import { parseAt } from "../parse.js";
 import type { Logger } from "../ports.js";
 import { type CompareOptions, compareColumn, compareProfiles } from "./compare.js";
 import { hintsFromProfile } from "./hints.js";
@@ -151,12 +152,7 @@ export async function readManifest(dir: string, cwd: string): Promise<ModelManif
   } catch {
     throw new UserError("not valid JSON; expected a model folder's modelgate.json", { file });
   }
-  const parsed = ModelManifest.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(issue?.message ?? "invalid", { file, field: issue?.path.join(".") || undefined });
-  }
-  return parsed.data;
+  return parseAt(ModelManifest, json, { what: "not a model folder's modelgate.json", file });
 }
 
 const Baseline = z.union([z.looseObject({ metrics: MetricValues }), MetricValues]);

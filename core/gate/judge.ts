@@ -2,6 +2,7 @@ import type { Gate, OnInconclusive } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { getMetric } from "../metrics/index.js";
 import type { MetricValues, Task } from "../metrics/schema.js";
+import { parseAt } from "../parse.js";
 import { deltaOf } from "../stats/index.js";
 import { Evidence } from "../stats/schema.js";
 import { evaluateGates, verdictOf } from "./evaluate.js";
@@ -41,12 +42,7 @@ export function checkEvidence(report: ReportEvidence): Record<string, { evidence
   for (const [name, entry] of Object.entries(report.deltas)) {
     if (entry.evidence === undefined) continue;
     const field = `deltas.${name}.evidence`;
-    const parsed = Evidence.safeParse(entry.evidence);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new UserError(`${issue.message} at ${[field, ...issue.path].join(".")}`, { field });
-    }
-    const evidence = parsed.data;
+    const evidence = parseAt(Evidence, entry.evidence, { what: `${field} is not valid evidence`, field });
     const refuse = (what: string) => {
       throw new UserError(`the evidence contradicts the report: ${what}`, { field });
     };

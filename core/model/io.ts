@@ -3,6 +3,7 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { z } from "zod";
 import { fsError, UserError } from "../errors.js";
+import { parseAt } from "../parse.js";
 import { type Logger, silentLogger } from "../ports.js";
 import { type BackendChoice, initBackend } from "./backend.js";
 import { MANIFEST_FORMAT, MlpManifest, ModelJson, ModelManifest, type Preprocessor } from "./schema.js";
@@ -151,13 +152,7 @@ export function parseJson<T extends z.ZodType>(schema: T, bytes: Buffer, file: s
   } catch (error) {
     throw new UserError(`not valid JSON: ${error instanceof Error ? error.message : error}`, { file });
   }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join(".") || undefined;
-    throw new UserError(issue?.message ?? "invalid", { file, ...(field ? { field } : {}) });
-  }
-  return result.data;
+  return parseAt(schema, value, { what: "not a valid model file", file });
 }
 
 const BYTES_PER = { float32: 4, int32: 4, bool: 1 } as const;

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fsError, UserError } from "../errors.js";
+import { parseAt } from "../parse.js";
 import { pickBest } from "./objective.js";
 import { type Shard, ShardFile, type TuneResult } from "./schema.js";
 
@@ -106,18 +107,11 @@ function parseShard({ file, text }: ShardText): { file: string; value: ShardFile
   } catch (error) {
     throw new UserError(`not JSON: ${error instanceof Error ? error.message : String(error)}`, { file });
   }
-  const parsed = ShardFile.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`not a tune shard: ${issue.message}`, {
-      file,
-      field: issue.path.join(".") || undefined,
-    });
-  }
-  if (parsed.data.shard.index > parsed.data.shard.count) {
+  const shard = parseAt(ShardFile, json, { what: "not a tune shard", file });
+  if (shard.shard.index > shard.shard.count) {
     throw new UserError("shard index is greater than the shard count", { file, field: "shard" });
   }
-  return { file, value: parsed.data };
+  return { file, value: shard };
 }
 
 /** A shard holds exactly the trials k with k mod N = I - 1, each once. */

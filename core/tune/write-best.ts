@@ -1,6 +1,7 @@
 import { isMap, parseDocument } from "yaml";
 import { ModelConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
+import { parseAt } from "../parse.js";
 import type { Params } from "./schema.js";
 
 /**
@@ -16,14 +17,15 @@ export function writeBestParams(text: string, params: Params, file: string): str
     throw new UserError("expected a mapping to write the best params into", { file, field: "model" });
   }
   const current = (model?.toJSON() ?? {}) as unknown;
-  const checked = ModelConfig.safeParse({ ...(current as object), ...params });
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    throw new UserError(`the best params are not a valid model: block: ${issue.message}`, {
+  parseAt(
+    ModelConfig,
+    { ...(current as object), ...params },
+    {
+      what: "the best params are not a valid model: block",
       file,
-      field: `model.${issue.path.join(".")}`,
-    });
-  }
+      field: "model",
+    },
+  );
   for (const [key, value] of Object.entries(params)) {
     // Lists stay on one line (`hidden: [64, 32]`), as people write them.
     doc.setIn(["model", key], doc.createNode(value, { flow: true }));
