@@ -32,10 +32,25 @@ interface Job {
 export function createBatcher(predictor: NetworkPredictor, options: BatcherOptions): Batcher {
   let queue: Job[] = [];
   let queuedRows = 0;
-  let scheduled = false;
+  // The batch's input, reused: the model reads it synchronously and keeps no reference to it.
+  let reused = new Float32Array(0);
+
+  /** One request's rows as they are; several copied into one array (the reused one up to a full batch). */
+  const inputOf = (jobs: Job[], rows: number): Float32Array => {
+    if (jobs.length === 1) return jobs[0]!.x;
+    const size = rows * predictor.inputDim;
+    if (reused.length < size && rows <= options.maxBatch)
+      reused = new Float32Array(options.maxBatch * predictor.inputDim);
+    const x = reused.length >= size ? reused.subarray(0, size) : new Float32Array(size);
+    let offset = 0;
+    for (const job of jobs) {
+      x.set(job.x, offset);
+      offset += job.x.length;
+    }
+    return x;
+  };
 
   const flush = () => {
-    scheduled = false;
     if (queue.length === 0) return;
     const jobs = queue;
     const rows = queuedRows;
@@ -43,7 +58,7 @@ export function createBatcher(predictor: NetworkPredictor, options: BatcherOptio
     queuedRows = 0;
     let prediction: Prediction;
     try {
-      prediction = predictEncoded(predictor, concat(jobs, rows, predictor.inputDim), rows);
+      prediction = predictEncoded(predictor, inputOf(jobs, rows), rows);
       options.onCall?.(rows);
     } catch (error) {
       for (const job of jobs) job.reject(error);
@@ -56,13 +71,7 @@ export function createBatcher(predictor: NetworkPredictor, options: BatcherOptio
     }
   };
 
-  const schedule = () => {
-    if (scheduled) return;
-    scheduled = true;
-    if (options.windowMs > 0) setTimeout(flush, options.windowMs);
-    else setImmediate(flush);
-  };
-
+  const schedule = scheduler(options.windowMs, flush);
   return {
     predict(x, rows) {
       return new Promise<Prediction>((resolve, reject) => {
@@ -76,13 +85,21 @@ export function createBatcher(predictor: NetworkPredictor, options: BatcherOptio
   };
 }
 
-function concat(jobs: Job[], rows: number, width: number): Float32Array {
-  if (jobs.length === 1) return jobs[0]!.x;
-  const x = new Float32Array(rows * width);
-  let offset = 0;
-  for (const job of jobs) {
-    x.set(job.x, offset);
-    offset += job.x.length;
-  }
-  return x;
+/**
+ * Runs `flush` once for whatever arrives before it: after `windowMs`, or with 0 once the current
+ * event-loop turn's I/O is handled (setImmediate), so requests read together are scored together.
+ * Shared by both batchers; a flush that runs early (a full batch) leaves the pending one harmless.
+ */
+export function scheduler(windowMs: number, flush: () => void): () => void {
+  let scheduled = false;
+  const run = () => {
+    scheduled = false;
+    flush();
+  };
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    if (windowMs > 0) setTimeout(run, windowMs);
+    else setImmediate(run);
+  };
 }

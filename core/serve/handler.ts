@@ -30,14 +30,14 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
     const method = req.method ?? "GET";
     let label = "unmatched";
 
-    const finish = (reply: Reply, headers: Record<string, string> = {}) => {
+    const finish = (reply: Reply, headers?: Record<string, string>) => {
       const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
       const head: Record<string, string | number> = {
         "content-type": reply.contentType ?? "application/json",
         "content-length": Buffer.byteLength(text),
         "x-request-id": requestId,
-        ...headers,
       };
+      if (headers) Object.assign(head, headers);
       if (deps.isClosing()) head.connection = "close";
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(reply.status, head);
@@ -47,28 +47,17 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
     };
 
     const fail = (error: unknown) => {
-      if (error instanceof HttpError) {
-        metrics.error(
-          label,
-          error.status === 413
-            ? "too_large"
-            : error.status === 404
-              ? "not_found"
-              : error.status === 422
-                ? "not_finite"
-                : "bad_request",
-        );
-        finish({ status: error.status, body: { error: error.message } }, error.headers);
-      } else if (error instanceof UserError) {
-        metrics.error(label, "bad_request");
-        finish({ status: 400, body: { error: errorText(error) } });
-      } else {
-        metrics.error(label, "internal");
-        logger.error(
-          `${method} ${path} (${requestId}): ${error instanceof Error ? error.stack : String(error)}`,
-        );
-        finish({ status: 500, body: { error: "internal error; the server log has the details", requestId } });
+      const refused = refusal(error);
+      if (refused) {
+        metrics.error(label, refused.kind);
+        finish(refused.reply, refused.headers);
+        return;
       }
+      metrics.error(label, "internal");
+      logger.error(
+        `${method} ${path} (${requestId}): ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      finish({ status: 500, body: { error: "internal error; the server log has the details", requestId } });
     };
 
     try {
@@ -82,11 +71,32 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         throw new HttpError(405, `${method} is not allowed on ${route.label}; use ${allow}`, { allow });
       }
       const ctx: RouteContext = { req, name: match[1], version: match[2], requestId };
-      Promise.resolve(handler(ctx)).then(finish, fail);
+      const reply = handler(ctx);
+      if (reply instanceof Promise) reply.then(finish, fail);
+      else finish(reply);
     } catch (error) {
       fail(error);
     }
   };
+}
+
+const ERROR_KINDS: Record<number, string> = { 413: "too_large", 404: "not_found", 422: "not_finite" };
+
+/** A client's error as its reply and its kind for /metrics; undefined for anything else (a bug: 500). */
+function refusal(
+  error: unknown,
+): { reply: Reply; headers?: Record<string, string>; kind: string } | undefined {
+  if (error instanceof HttpError) {
+    return {
+      reply: { status: error.status, body: { error: error.message } },
+      headers: error.headers,
+      kind: ERROR_KINDS[error.status] ?? "bad_request",
+    };
+  }
+  if (error instanceof UserError) {
+    return { reply: { status: 400, body: { error: errorText(error) } }, kind: "bad_request" };
+  }
+  return undefined;
 }
 
 function allowed(route: Route): string[] {
@@ -103,6 +113,7 @@ function find(routes: Route[], path: string): { route?: Route; match?: RegExpExe
 }
 
 function decodePath(path: string): string {
+  if (!path.includes("%")) return path;
   try {
     return decodeURIComponent(path);
   } catch {

@@ -34,8 +34,9 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       }
       chunks.push(chunk);
     };
+    // The listeners stay once the body has ended (they go with the request): removing four is work on
+    // every request, and none of them acts after the end.
     const onEnd = () => {
-      cleanup();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (error: Error) => {

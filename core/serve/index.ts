@@ -70,23 +70,16 @@ export async function createModelServer(options: ServeOptions): Promise<ModelSer
     onCall: (rows) => metrics.modelCall(rows),
   });
   let name: string;
+  let log: PredictionLog | undefined;
   try {
     name = checkName(servedName(options.name, holder.current().loaded.manifest, options.defaultName));
+    log = options.predictionLog ? await openLog(options.predictionLog, logger) : undefined;
   } catch (error) {
     holder.close();
     throw error;
   }
-  let log: PredictionLog | undefined;
   let closing = false;
   let requests = 0;
-  try {
-    log = options.predictionLog ? await openPredictionLog(options.predictionLog, logger) : undefined;
-  } catch (error) {
-    holder.close();
-    throw new UserError(`cannot open the prediction log: ${(error as Error).message}`, {
-      file: options.predictionLog?.file,
-    });
-  }
   const routes = createRoutes({
     modelName: name,
     holder,
@@ -140,6 +133,16 @@ function loaderOf(options: ServeOptions): ModelLoader {
   const loader = options.loader ?? (options.modelDir ? folderLoader(options.modelDir) : undefined);
   if (!loader) throw new UserError("give a model folder or a loader", { field: "modelDir" });
   return loader;
+}
+
+async function openLog(options: PredictionLogOptions, logger: Logger): Promise<PredictionLog> {
+  try {
+    return await openPredictionLog(options, logger);
+  } catch (error) {
+    throw new UserError(`cannot open the prediction log: ${(error as Error).message}`, {
+      file: options.file,
+    });
+  }
 }
 
 function checkName(given: string): string {

@@ -47,13 +47,9 @@ export async function openPredictionLog(
   options: PredictionLogOptions,
   logger: Logger,
 ): Promise<PredictionLog> {
-  const maxBytes = options.maxBytes ?? 100 * 1024 * 1024;
-  const keep = options.keep ?? 5;
   const interval = options.flushIntervalMs ?? 200;
   const maxPending = options.maxPendingRows ?? 100_000;
-  await mkdir(path.dirname(options.file), { recursive: true });
-  let handle: FileHandle = await open(options.file, "a");
-  let size = (await handle.stat()).size;
+  const file = await openRotating(options.file, options.maxBytes ?? 100 * 1024 * 1024, options.keep ?? 5);
   let pending: PredictionEntry[] = [];
   // Rows appended but not yet on disk, queued or being written: what bounds memory when the disk is slow.
   let bufferedRows = 0;
@@ -61,51 +57,6 @@ export async function openPredictionLog(
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let failed = false;
-
-  const rotate = async () => {
-    await handle.close();
-    await rm(`${options.file}.${keep}`, { force: true });
-    for (let i = keep - 1; i >= 1; i--) {
-      await rename(`${options.file}.${i}`, `${options.file}.${i + 1}`).catch(() => {});
-    }
-    if (keep > 0) await rename(options.file, `${options.file}.1`);
-    else await rm(options.file, { force: true });
-    handle = await open(options.file, "a");
-    size = 0;
-  };
-
-  const write = async (entries: PredictionEntry[]) => {
-    let chunk = "";
-    let chunkBytes = 0;
-    for (const entry of entries) {
-      const { requestId, model, version } = entry;
-      const time = new Date(entry.time).toISOString();
-      // `row` gives each row of a batched request its own id (requestId:row) for late labels.
-      const head = `${JSON.stringify({ requestId, time, model, version }).slice(0, -1)},"row":`;
-      const outputs = predictionRows(entry.prediction);
-      for (let r = 0; r < entry.rows.length; r++) {
-        const inputs: Record<string, unknown> = {};
-        for (const column of entry.columns) {
-          const value = entry.rows[r]![column];
-          // The id column is passed through unchecked; a nested value would not be a data cell.
-          inputs[column] = typeof value === "object" && value !== null ? JSON.stringify(value) : value;
-        }
-        const line = `${head}${r},"inputs":${JSON.stringify(inputs)},"outputs":${JSON.stringify(outputs[r])}}\n`;
-        const bytes = Buffer.byteLength(line);
-        if (size + chunkBytes + bytes > maxBytes && size + chunkBytes > 0) {
-          if (chunk) await handle.write(chunk);
-          size += chunkBytes;
-          chunk = "";
-          chunkBytes = 0;
-          await rotate();
-        }
-        chunk += line;
-        chunkBytes += bytes;
-      }
-    }
-    if (chunk) await handle.write(chunk);
-    size += chunkBytes;
-  };
 
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
@@ -115,7 +66,8 @@ export async function openPredictionLog(
     if (entries.length === 0) return writing;
     const rows = entries.reduce((n, e) => n + e.rows.length, 0);
     writing = writing.then(() =>
-      write(entries)
+      file
+        .write(linesOf(entries))
         .then(
           () => {
             failed = false;
@@ -147,10 +99,77 @@ export async function openPredictionLog(
     flush,
     async close() {
       await flush();
-      await handle.close();
+      await file.close();
     },
     get dropped() {
       return dropped;
     },
+  };
+}
+
+/** One line per row of each entry. */
+function* linesOf(entries: PredictionEntry[]): Generator<string> {
+  for (const entry of entries) {
+    const { requestId, model, version } = entry;
+    const time = new Date(entry.time).toISOString();
+    // `row` gives each row of a batched request its own id (requestId:row) for late labels.
+    const head = `${JSON.stringify({ requestId, time, model, version }).slice(0, -1)},"row":`;
+    const outputs = predictionRows(entry.prediction);
+    for (let r = 0; r < entry.rows.length; r++) {
+      const inputs: Record<string, unknown> = {};
+      for (const column of entry.columns) {
+        const value = entry.rows[r]![column];
+        // The id column is passed through unchecked; a nested value would not be a data cell.
+        inputs[column] = typeof value === "object" && value !== null ? JSON.stringify(value) : value;
+      }
+      yield `${head}${r},"inputs":${JSON.stringify(inputs)},"outputs":${JSON.stringify(outputs[r])}}\n`;
+    }
+  }
+}
+
+interface RotatingFile {
+  /** Appends the lines, rotating first whenever the next line would take the file past its size. */
+  write(lines: Iterable<string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An append-only file rotated to FILE.1 (newest) ... FILE.keep at `maxBytes`. */
+async function openRotating(file: string, maxBytes: number, keep: number): Promise<RotatingFile> {
+  await mkdir(path.dirname(file), { recursive: true });
+  let handle: FileHandle = await open(file, "a");
+  let size = (await handle.stat()).size;
+
+  const rotate = async () => {
+    await handle.close();
+    await rm(`${file}.${keep}`, { force: true });
+    for (let i = keep - 1; i >= 1; i--) {
+      await rename(`${file}.${i}`, `${file}.${i + 1}`).catch(() => {});
+    }
+    if (keep > 0) await rename(file, `${file}.1`);
+    else await rm(file, { force: true });
+    handle = await open(file, "a");
+    size = 0;
+  };
+
+  return {
+    async write(lines) {
+      let chunk = "";
+      let chunkBytes = 0;
+      for (const line of lines) {
+        const bytes = Buffer.byteLength(line);
+        if (size + chunkBytes + bytes > maxBytes && size + chunkBytes > 0) {
+          if (chunk) await handle.write(chunk);
+          size += chunkBytes;
+          chunk = "";
+          chunkBytes = 0;
+          await rotate();
+        }
+        chunk += line;
+        chunkBytes += bytes;
+      }
+      if (chunk) await handle.write(chunk);
+      size += chunkBytes;
+    },
+    close: () => handle.close(),
   };
 }

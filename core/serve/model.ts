@@ -22,6 +22,8 @@ export interface Served {
   release(): Promise<void>;
   /** Predictions per class index (one slot for regression), for /metrics. */
   predicted: number[];
+  /** The request fields the prediction log keeps: the features, then the id column when there is one. */
+  logColumns: string[];
 }
 
 export interface HolderOptions {
@@ -92,6 +94,10 @@ async function load(options: HolderOptions, target: { dir: string; version: stri
     batcher,
     ...(batcher ? encodedServing(loaded, batcher) : rowServing(loaded, batchOptions)),
     predicted: new Array(target_.task === "classification" ? target_.classes.length : 1).fill(0),
+    logColumns: [
+      ...loaded.preprocessor.features.map((f) => f.name),
+      ...(loaded.preprocessor.id ? [loaded.preprocessor.id] : []),
+    ],
   };
 }
 

@@ -1,6 +1,6 @@
 import { UserError } from "../errors.js";
 import type { FieldOf, Prediction, Predictor } from "../model/index.js";
-import type { BatcherOptions } from "./batcher.js";
+import { type BatcherOptions, scheduler } from "./batcher.js";
 import { type Row, slicePrediction } from "./rows.js";
 
 interface Job {
@@ -18,7 +18,6 @@ interface Job {
 export function createRowBatcher(predictor: Predictor, options: BatcherOptions) {
   let queue: Job[] = [];
   let queuedRows = 0;
-  let scheduled = false;
 
   const single = async (job: Job) => {
     try {
@@ -31,7 +30,6 @@ export function createRowBatcher(predictor: Predictor, options: BatcherOptions) 
   };
 
   const flush = async () => {
-    scheduled = false;
     const jobs = queue;
     queue = [];
     queuedRows = 0;
@@ -55,13 +53,7 @@ export function createRowBatcher(predictor: Predictor, options: BatcherOptions) 
       job.resolve(slicePrediction(prediction, starts[i]!, job.rows.length));
   };
 
-  const schedule = () => {
-    if (scheduled) return;
-    scheduled = true;
-    if (options.windowMs > 0) setTimeout(flush, options.windowMs);
-    else setImmediate(flush);
-  };
-
+  const schedule = scheduler(options.windowMs, () => void flush());
   return {
     predict(rows: Row[], fieldOf: FieldOf): Promise<Prediction> {
       return new Promise<Prediction>((resolve, reject) => {

@@ -31,15 +31,38 @@ export function encodeRows(prep: Preprocessor, rows: Row[], fieldOf: FieldOf): F
   }
 }
 
-const names = new WeakMap<Preprocessor, string[]>();
-const namesOf = (prep: Preprocessor) => {
-  let list = names.get(prep);
-  if (!list) {
-    list = prep.features.map((f) => f.name);
-    names.set(prep, list);
+/** Per model: the feature names, and where they stood among the keys of the last plain row. */
+interface Layout {
+  names: string[];
+  /** The last row's keys (JSON.parse gives equal keys the same string) and each feature's place in them. */
+  keys: string[];
+  at: number[];
+}
+
+const layouts = new WeakMap<Preprocessor, Layout>();
+function layoutOf(prep: Preprocessor): Layout {
+  let layout = layouts.get(prep);
+  if (!layout) {
+    layout = { names: prep.features.map((f) => f.name), keys: [], at: [] };
+    layouts.set(prep, layout);
   }
-  return list;
-};
+  return layout;
+}
+const namesOf = (prep: Preprocessor) => layoutOf(prep).names;
+
+/**
+ * Where each feature stands among a row's own keys, when the keys are exactly the features; looked up
+ * once per key order rather than per row (clients send the same order request after request).
+ */
+function placesOf(layout: Layout, keys: string[]): number[] | undefined {
+  if (keys.length !== layout.names.length) return undefined;
+  if (keys.length === layout.keys.length && keys.every((key, i) => key === layout.keys[i])) return layout.at;
+  const at = layout.names.map((name) => keys.indexOf(name));
+  if (at.includes(-1)) return undefined;
+  layout.keys = keys;
+  layout.at = at;
+  return at;
+}
 
 /**
  * The common case, checked ~10x faster than transformRecords (measured 40 vs 560 us per 100 rows):
@@ -50,16 +73,17 @@ const namesOf = (prep: Preprocessor) => {
  */
 function plainColumns(prep: Preprocessor, rows: Row[]): Cell[][] | undefined {
   const features = prep.features;
-  const list = namesOf(prep);
+  const layout = layoutOf(prep);
   const columns: Cell[][] = features.map(() => new Array<Cell>(rows.length));
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     if (typeof row !== "object" || row === null || Array.isArray(row)) return undefined;
-    if (Object.keys(row).length !== features.length) return undefined;
+    // Own keys and their values in one order: two calls instead of a lookup per feature.
+    const at = placesOf(layout, Object.keys(row));
+    if (!at) return undefined;
+    const values = Object.values(row);
     for (let c = 0; c < features.length; c++) {
-      const name = list[c]!;
-      if (!Object.hasOwn(row, name)) return undefined;
-      const value = row[name];
+      const value = values[at[c]!];
       const kind = features[c]!.kind;
       const plain =
         value === null ||
@@ -136,6 +160,67 @@ export function predictionRows(prediction: Prediction): unknown[] {
     out[r] = { label: classes[best[r]!], probabilities: probs };
   }
   return out;
+}
+
+/**
+ * `JSON.stringify({ predictions: predictionRows(prediction) })`, written straight from the typed arrays:
+ * the reply of every single-row request, so it skips the objects in between (a third of the
+ * response's cost). A finite number's JSON is its String(); predictions are checked finite before this.
+ */
+export function predictionsJson(prediction: Prediction): string {
+  let out = '{"predictions":[';
+  if (prediction.task === "regression") {
+    const values = prediction.values;
+    for (let r = 0; r < values.length; r++) out += `${r === 0 ? "" : ","}${jsonNumber(values[r]!)}`;
+    return `${out}]}`;
+  }
+  const { classes, probabilities } = prediction;
+  const { labels, order } = classLayoutOf(classes);
+  const k = classes.length;
+  for (let at = 0; at < probabilities.length; at += k) {
+    out += `${at === 0 ? "" : ","}{"label":${labels[bestOf(probabilities, at, k)]},"probabilities":{`;
+    for (let i = 0; i < order.length; i++) {
+      const c = order[i]!;
+      out += `${i === 0 ? "" : ","}${labels[c]}:${jsonNumber(probabilities[at + c]!)}`;
+    }
+    out += "}}";
+  }
+  return `${out}]}`;
+}
+
+/** The most probable class of the row at `at` (the first of a tie, as argmax), without an array per call. */
+export function bestOf(probabilities: Float32Array, at: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if (probabilities[at + c]! > probabilities[at + best]!) best = c;
+  return best;
+}
+
+const jsonNumber = (value: number) => (Number.isFinite(value) ? String(value) : "null");
+
+interface ClassLayout {
+  /** Each class name as a JSON string. */
+  labels: string[];
+  /** Class indices in the order an object keyed by class names lists them (integer-like names first). */
+  order: number[];
+}
+
+// Once per model: the classes array lives as long as the loaded model.
+const classLayouts = new WeakMap<string[], ClassLayout>();
+function classLayoutOf(classes: string[]): ClassLayout {
+  let layout = classLayouts.get(classes);
+  if (!layout) {
+    // The same object predictionRows builds, so the keys come out in the same order.
+    const index: Record<string, number> = {};
+    classes.forEach((name, c) => {
+      index[name] = c;
+    });
+    layout = {
+      labels: classes.map((name) => JSON.stringify(name)),
+      order: Object.keys(index).map((name) => index[name]!),
+    };
+    classLayouts.set(classes, layout);
+  }
+  return layout;
 }
 
 /** Rows of a prediction over many requests, split back per request. */

@@ -23,21 +23,9 @@ export const V1PredictRequest = z.strictObject({
 });
 export type V1PredictRequest = z.infer<typeof V1PredictRequest>;
 
-export const V2Datatype = z.enum([
-  "BOOL",
-  "UINT8",
-  "UINT16",
-  "UINT32",
-  "UINT64",
-  "INT8",
-  "INT16",
-  "INT32",
-  "INT64",
-  "FP16",
-  "FP32",
-  "FP64",
-  "BYTES",
-]);
+// The protocol's tensor datatypes, by family: every integer width signed and unsigned.
+const V2_INTEGERS = ["UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64"] as const;
+export const V2Datatype = z.enum(["BOOL", ...V2_INTEGERS, "FP16", "FP32", "FP64", "BYTES"]);
 export type V2Datatype = z.infer<typeof V2Datatype>;
 
 /** Open Inference Protocol v2: one tensor per feature column. */

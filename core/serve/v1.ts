@@ -1,7 +1,7 @@
 import { UserError } from "../errors.js";
-import type { Prediction, Preprocessor } from "../model/index.js";
+import type { Preprocessor } from "../model/index.js";
 import { parseBody } from "./http.js";
-import { columnsToRows, type FieldOf, predictionRows, type Row, rowField } from "./rows.js";
+import { columnsToRows, type FieldOf, type Row, rowField } from "./rows.js";
 import { V1PredictRequest } from "./schema.js";
 
 /** TensorFlow Serving's REST API: `{"instances": [rows]}` or `{"inputs": {column: values}}`. */
@@ -16,10 +16,6 @@ export function v1Rows(prep: Preprocessor, body: Buffer): { rows: Row[]; fieldOf
   const columns = new Map(Object.entries(request.inputs!));
   const rows = columnsToRows(prep, columns, (column) => `inputs.${column}`, "inputs");
   return { rows, fieldOf: (row, column) => `inputs.${column ?? ""}[${row}]` };
-}
-
-export function v1Response(prediction: Prediction): { predictions: unknown[] } {
-  return { predictions: predictionRows(prediction) };
 }
 
 /** GET /v1/models/NAME: TF Serving's GetModelStatus response. */

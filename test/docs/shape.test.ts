@@ -18,8 +18,6 @@ const PENDING: readonly string[] = [
   "core/model/encode.ts",
   "core/profile/column.ts",
   "core/profile/column.ts:add",
-  "core/serve/log.ts:openPredictionLog",
-  "core/serve/routes.ts:createRoutes",
   "core/validate/runners.ts",
   "core/validate/runners.ts:textRunner",
 ];

@@ -41,4 +41,28 @@ describe("encodeRows", () => {
       expect.objectContaining({ location: { field: "dataframe_records[0].flag" } }),
     );
   });
+
+  // encodeRows remembers where the features stood among the last row's keys: a change of order, a
+  // missing or an extra key must never reuse it wrongly.
+  it("encodes rows whose keys change order, go missing or gain extras as transformRecords does", () => {
+    const batches = [
+      [{ a: 1.5, b: -2, color: "red", flag: true }],
+      [{ flag: false, color: "blue", b: 3, a: -1 }],
+      [
+        { a: 2, b: 1, color: "green", flag: null },
+        { color: "red", a: 0.5, flag: true, b: 4 },
+        { a: 7, b: 7, color: "blue", flag: false },
+      ],
+      [{ b: 5, a: 6, color: "red", flag: true }],
+    ];
+
+    for (const rows of batches)
+      expect(encodeRows(prep, rows, rowField("instances"))).toEqual(transformRecords(prep, rows));
+    expect(() => encodeRows(prep, [{ a: 1, b: 2, color: "red" }], rowField("instances"))).toThrow(
+      /missing column/,
+    );
+    expect(
+      encodeRows(prep, [{ a: 1, b: 2, color: "red", flag: true, label: "yes" }], rowField("instances")),
+    ).toEqual(transformRecords(prep, [{ a: 1, b: 2, color: "red", flag: true, label: "yes" }]));
+  });
 });
