@@ -9,6 +9,7 @@ export default defineConfig({
       "actions/**/*.test.ts",
       "bot/**/*.test.ts",
     ],
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // CI prints a plain "N passed, N failed" line from this file (.ci/run).

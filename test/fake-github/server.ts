@@ -86,6 +86,16 @@ function compile(pattern: string): { regex: RegExp; keys: string[] } {
   return { regex: new RegExp(`^${source}$`), keys };
 }
 
+/** Fakes started in this test file and not yet verified: test/setup.ts verifies them after the file. */
+const unverified = new Set<FakeGitHub>();
+
+/** Verifies every fake the file started and did not verify itself: no unmatched request, no unused route. */
+export function verifyFakes(): void {
+  const fakes = [...unverified];
+  unverified.clear();
+  for (const fake of fakes) fake.verify();
+}
+
 export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGitHub> {
   const routes: Route[] = [];
   const requests: RecordedRequest[] = [];
@@ -148,7 +158,7 @@ export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGi
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const fake: FakeGitHub = {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
@@ -168,6 +178,7 @@ export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGi
     unmatched: () => requests.filter((r) => !r.matched),
     unused: () => routes.filter((r) => r.calls === 0 && !r.optional).map((r) => r.source),
     verify() {
+      unverified.delete(fake);
       const unmatched = requests.filter((r) => !r.matched).map((r) => `${r.method} ${r.path}${r.search}`);
       const unused = routes.filter((r) => r.calls === 0 && !r.optional).map((r) => r.source);
       const problems = [
@@ -182,6 +193,8 @@ export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGi
         server.close(() => resolve());
       }),
   };
+  unverified.add(fake);
+  return fake;
 }
 
 function send(
