@@ -2,6 +2,7 @@ import { benchBot } from "./bot.js";
 import { benchDefaults } from "./defaults.js";
 import { benchDrift } from "./drift.js";
 import { benchGate } from "./gate.js";
+import { benchPredict } from "./predict.js";
 import { benchServe } from "./serve.js";
 import { benchTrain } from "./train.js";
 import { benchTune } from "./tune.js";
@@ -17,6 +18,7 @@ const all: Record<string, () => Promise<void>> = {
   tune: benchTune,
   defaults: benchDefaults,
   gate: benchGate,
+  predict: benchPredict,
 };
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {

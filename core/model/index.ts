@@ -1,6 +1,6 @@
 export { type BackendChoice, type BackendOptions, initBackend } from "./backend.js";
 export { featureAt } from "./checks.js";
-export { type Encoded, encodeTarget, transform, transformRecords } from "./encode.js";
+export { type Encoded, encodeTarget, transform } from "./encode.js";
 export {
   detectFormat,
   type FieldOf,
@@ -33,6 +33,7 @@ export {
   predictRecords,
 } from "./predict.js";
 export { type FitOptions, fitPreprocessor, type Table } from "./preprocess.js";
+export { transformRecords } from "./records.js";
 export {
   type Feature,
   ImportedManifest,

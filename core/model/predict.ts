@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { encodeBlock, featureColumns, transform, transformRecords } from "./encode.js";
+import { encodeBlock, featureColumns, transform } from "./encode.js";
 import { kernelPredict, kernelPredictRows } from "./kernel-predict.js";
 import type { Network } from "./network.js";
 import type { Table } from "./preprocess.js";
+import { recordsTable } from "./records.js";
 import type { Preprocessor } from "./schema.js";
 
 /** What predicts: a freshly trained model or one loaded from a folder. */
@@ -37,9 +38,17 @@ export function predict(predictor: NetworkPredictor, table: Table): Prediction {
   return predictEncoded(predictor, x, rows);
 }
 
-/** Serving's path: records checked field by field (UserError naming `instances[i].field`). */
+/**
+ * Serving's path: records checked field by field (UserError naming `instances[i].field`), a chunk at a time
+ * straight into the kernel's input, so a large request allocates no column arrays that outlive a chunk.
+ */
 export function predictRecords(predictor: NetworkPredictor, records: Record<string, unknown>[]): Prediction {
-  return predictEncoded(predictor, transformRecords(predictor.preprocessor, records), records.length);
+  const prep = predictor.preprocessor;
+  const out = kernelPredictRows(predictor.network ?? predictor.model, records.length, (mem, at, start, m) =>
+    encodeBlock(prep, recordsTable(prep, records, start, m).data, mem, at, 0, m),
+  );
+  if (out) return finish(predictor, out, records.length);
+  return predict(predictor, recordsTable(prep, records));
 }
 
 export function predictEncoded(predictor: NetworkPredictor, x: Float32Array, rows: number): Prediction {

@@ -28,7 +28,9 @@ export function graphPredictor(runner: Runner, manifest: ImportedManifest): Pred
     strict = false,
   ) => {
     const feeds: Record<string, Feed> = {};
-    for (const input of signature.inputs) feeds[input.name] = feed(input, table, rows, fieldOf, encoded);
+    for (const input of signature.inputs) {
+      feeds[input.name] = feed(input, table, rows, fieldOf, encoded, manifest.kind);
+    }
     const out = await runner.run(feeds, signature.output);
     if (strict) requireFinite(out.data, rows, fieldOf);
     return toPrediction(out, manifest, rows);
@@ -68,7 +70,8 @@ function feed(
   table: Table,
   rows: number,
   fieldOf: FieldOf,
-  encoded?: Float32Array,
+  encoded: Float32Array | undefined,
+  kind: ImportedManifest["kind"],
 ): Feed {
   if (input.layout === "encoded") {
     const width = encoded!.length / Math.max(rows, 1);
@@ -94,8 +97,18 @@ function feed(
     case "int32":
     case "int64": {
       const values = new Float64Array(rows * k);
+      const [low, high] = integerRange(input.dtype, kind);
       for (let r = 0; r < rows; r++)
-        for (let c = 0; c < k; c++) values[r * k + c] = readNumber(at(r, c), input, c, r, fieldOf, "integer");
+        for (let c = 0; c < k; c++) {
+          const value = readNumber(at(r, c), input, c, r, fieldOf, "integer");
+          if (value < low || value > high) {
+            throw new UserError(
+              `${value} is out of range: input "${input.name}" takes ${input.dtype} integers from ${low} to ${high}`,
+              { field: fieldOf(r, input.columns[c]) },
+            );
+          }
+          values[r * k + c] = value;
+        }
       const data =
         input.dtype === "int32" ? Int32Array.from(values) : BigInt64Array.from(values, (v) => BigInt(v));
       return { dtype: input.dtype, data, dims };
@@ -107,6 +120,15 @@ function feed(
       return { dtype: input.dtype, data, dims };
     }
   }
+}
+
+/**
+ * The integers an input holds as they are (outside them a typed array wraps them silently): int32's range;
+ * tfjs holds int64 as int32 too; ONNX int64 up to 2^53, past which a JSON or CSV number has lost digits.
+ */
+function integerRange(dtype: "int32" | "int64", kind: ImportedManifest["kind"]): [number, number] {
+  if (dtype === "int64" && kind === "onnx") return [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+  return [-(2 ** 31), 2 ** 31 - 1];
 }
 
 /** A number for a numeric input: missing is NaN (a float input's model imputes it), booleans are 1/0. */

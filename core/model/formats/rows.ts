@@ -1,7 +1,7 @@
 import type { Cell } from "../../data/types.js";
 import { UserError } from "../../errors.js";
-import { transformRecords } from "../encode.js";
 import type { Table } from "../preprocess.js";
+import { transformRecords } from "../records.js";
 import type { Preprocessor } from "../schema.js";
 import type { FieldOf } from "./types.js";
 

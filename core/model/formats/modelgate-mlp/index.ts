@@ -1,7 +1,7 @@
 import { loadModel } from "../../io.js";
 import { fromTfjs } from "../../network.js";
-import { predict, predictEncoded } from "../../predict.js";
-import { encodeRecords } from "../rows.js";
+import { predict, predictRecords } from "../../predict.js";
+import { withFields } from "../rows.js";
 import type { FormatLoadOptions, Predictor } from "../types.js";
 
 /** A model modelgate trained: tfjs's layers layout plus the saved preprocessing (manifest format 1 or 2). */
@@ -22,8 +22,8 @@ export async function loadMlp(dir: string, options: FormatLoadOptions): Promise<
     backend: loaded.manifest.backend,
     network,
     predict: async (table) => predict(network, table),
-    predictRows: async (rows, fieldOf) =>
-      predictEncoded(network, encodeRecords(network.preprocessor, rows, fieldOf), rows.length),
+    // Checked records go on as a table: encoded straight into the kernel's input, as `predict` does.
+    predictRows: async (rows, fieldOf) => withFields(fieldOf, () => predictRecords(network, rows)),
     dispose: () => loaded.model.dispose(),
   };
 }
