@@ -45,9 +45,11 @@ export class ProfileBuilder {
       throw new Error(`batch has ${batch.columns.length} columns, the profile ${this.columns.length}`);
     }
     if (this.scratch.length < batch.size) this.scratch = new Float64Array(batch.size);
+    // Batches are told apart by their first line, so their moments join in file order (see Moments).
+    const key = batch.size > 0 ? batch.lines[0]! : 0;
     for (let c = 0; c < this.accumulators.length; c++) {
       const acc = this.accumulators[c]!;
-      acc.add(batch.columns[c]!, batch.size, this.scratch, batch.numbers?.[c], batch.text?.[c]);
+      acc.add(batch.columns[c]!, batch.size, this.scratch, key, batch.numbers?.[c], batch.text?.[c]);
     }
     this.rows += batch.size;
     this.ragged += batch.ragged.length;
@@ -60,6 +62,14 @@ export class ProfileBuilder {
     for (const [c, acc] of this.accumulators.entries()) acc.merge(other.accumulators[c]!);
     this.rows += other.rows;
     this.ragged += other.ragged;
+  }
+
+  /**
+   * Joins what the batches added so far hold back (see Moments): once all of a source's rows are in,
+   * before rows of another source (whose lines start over) come.
+   */
+  settle(): void {
+    for (const acc of this.accumulators) acc.settle();
   }
 
   toState(): ProfileState {

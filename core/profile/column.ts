@@ -2,20 +2,38 @@ import { DEFAULT_TOKENS, type MissingTokens } from "../data/cells.js";
 import type { Cell, TextCodes } from "../data/types.js";
 import { parseNumber, TextKind, textKind } from "./cells.js";
 import { CodeKind, KnownCodes } from "./codes.js";
+import {
+  BOOLEANS,
+  COUNT,
+  INF,
+  inferKind,
+  LEN_SUM,
+  MAX_LEN,
+  MIN_LEN,
+  MISSING,
+  NAN,
+  NON_INTEGER,
+  NUMBERS,
+  SLOTS,
+  STRINGS,
+  SUMMED,
+} from "./counters.js";
 import { NumericGrid } from "./grid.js";
 import { HLL_RELATIVE_ERROR } from "./hll.js";
-import type { ColumnKind, ColumnProfile } from "./schema.js";
+import { Moments, type MomentsState } from "./moments.js";
+import type { ColumnProfile } from "./schema.js";
 import { QuantileSketch } from "./sketch.js";
 import { ValueCounter, type ValueCounterState } from "./values.js";
 
+export { KIND_AGREEMENT } from "./counters.js";
+
 /** Values listed for numeric and text columns (categorical and boolean ones list all). */
 export const TOP_VALUES = 20;
-/** Share of non-missing cells that must agree for a column to be numeric or boolean: a stray typo does not flip it. */
-export const KIND_AGREEMENT = 0.99;
 
 /** Plain data that structured clone copies (worker threads), see ColumnAccumulator.toState. */
 export interface ColumnState {
   counters: Float64Array;
+  moments: MomentsState;
   sketch: {
     zero: number;
     count: number;
@@ -28,24 +46,9 @@ export interface ColumnState {
   values: ValueCounterState;
 }
 
-// Slots of the counter array; one array keeps toState/merge short.
-const COUNT = 0;
-const MISSING = 1;
-const NUMBERS = 2;
-const NAN = 3;
-const INF = 4;
-const BOOLEANS = 5;
-const STRINGS = 6;
-const MEAN = 7;
-const M2 = 8;
-const NON_INTEGER = 9;
-const MIN_LEN = 10;
-const MAX_LEN = 11;
-const LEN_SUM = 12;
-const SLOTS = 13;
-
 export class ColumnAccumulator {
   private counters = new Float64Array(SLOTS);
+  private moments = new Moments();
   private sketch = new QuantileSketch();
   private grid = new NumericGrid();
   private values = new ValueCounter();
@@ -59,118 +62,124 @@ export class ColumnAccumulator {
   }
 
   /**
-   * Counts the first `size` cells; `scratch` holds at least `size` numbers and is overwritten.
-   * `numbers` and `text` are the batch's typed views of the column, when the reader made them.
+   * Counts the first `size` cells of a batch whose first row is on line `key`; `scratch` holds at
+   * least `size` numbers and is overwritten. `numbers` and `text` are the batch's typed views of the
+   * column, when the reader made them.
    */
-  add(cells: Cell[], size: number, scratch: Float64Array, numbers?: Float64Array, text?: TextCodes): void {
-    let missing = 0;
-    let nan = 0;
-    let inf = 0;
-    let trues = 0;
-    let falses = 0;
-    let strings = 0;
-    const values = this.values;
-    let minLen = this.counters[MIN_LEN]!;
-    let maxLen = this.counters[MAX_LEN]!;
-    let lenSum = 0;
-    let k = 0;
+  add(
+    cells: Cell[],
+    size: number,
+    scratch: Float64Array,
+    key: number,
+    numbers?: Float64Array,
+    text?: TextCodes,
+  ): void {
+    this.counters[COUNT]! += size;
+    if (numbers !== undefined && size > 0) {
+      // A typed column whose cells all parsed (no NaN, so a NaN sum): counted in place, no copy.
+      let sum = 0;
+      for (let r = 0; r < size; r++) sum += numbers[r]!;
+      if (!Number.isNaN(sum)) {
+        this.addNumbers(numbers, size, key, sum);
+        return;
+      }
+    }
     const known = text !== undefined ? this.known.update(text.values) : undefined;
+    let k = 0;
     for (let r = 0; r < size; r++) {
-      let cell: Cell | undefined;
       if (numbers !== undefined) {
         // NaN marks a cell the reader left as text.
         const n = numbers[r]!;
-        if (!Number.isNaN(n)) {
-          scratch[k++] = n;
-          continue;
-        }
-        cell = cells[r];
-      } else if (known !== undefined && text!.codes[r]! >= 0) {
-        const code = text!.codes[r]!;
-        const kind = known.kinds[code];
-        if (kind === CodeKind.text) {
-          known.counts[code]!++;
-          continue;
-        }
-        if (kind === CodeKind.number) {
-          scratch[k++] = known.numbers[code]!;
-          continue;
-        }
-        cell = text!.values[code];
-      } else cell = cells[r];
-      if (typeof cell === "string") {
-        if (cell.length === 0 || this.tokens.has(cell)) {
-          missing++;
-          continue;
-        }
-        const n = parseNumber(cell);
-        if (n - n === 0) {
-          scratch[k++] = n;
-          continue;
-        }
-        const kind = textKind(cell, n);
-        if (kind === TextKind.other) {
-          strings++;
-          const len = cell.length;
-          lenSum += len;
-          if (len < minLen) minLen = len;
-          if (len > maxLen) maxLen = len;
-          values.count(cell);
-        } else if (kind === TextKind.nan) {
-          nan++;
-          values.count(Number.NaN);
-        } else if (kind === TextKind.inf) {
-          inf++;
-          values.count(n === Number.NEGATIVE_INFINITY || cell.charCodeAt(0) === 45 ? -Infinity : Infinity);
-        } else if (kind === TextKind.true) trues++;
-        else falses++;
-      } else if (typeof cell === "number") {
-        if (cell - cell === 0) {
-          scratch[k++] = cell;
-          continue;
-        }
-        if (Number.isNaN(cell)) nan++;
-        else inf++;
-        values.count(cell);
-      } else if (cell === true) trues++;
-      else if (cell === false) falses++;
-      else missing++;
-    }
-    if (known !== undefined) {
-      // Text from the dictionary, counted per code above: folded in once per distinct value.
-      const counts = known.counts;
-      for (let code = 0; code < counts.length; code++) {
-        const times = counts[code]!;
-        if (times === 0) continue;
-        counts[code] = 0;
-        const len = text!.values[code]!.length;
-        strings += times;
-        lenSum += len * times;
-        if (len < minLen) minLen = len;
-        if (len > maxLen) maxLen = len;
-        values.count(text!.values[code]!, times);
+        if (Number.isNaN(n)) k = this.countCell(cells[r], scratch, k);
+        else scratch[k++] = n;
+        continue;
       }
+      const code = known !== undefined ? text!.codes[r]! : -1;
+      if (code < 0) {
+        k = this.countCell(cells[r], scratch, k);
+        continue;
+      }
+      const kind = known!.kinds[code];
+      if (kind === CodeKind.text) known!.counts[code]!++;
+      else if (kind === CodeKind.number) scratch[k++] = known!.numbers[code]!;
+      else k = this.countCell(text!.values[code], scratch, k);
     }
-    const c = this.counters;
-    c[COUNT]! += size;
-    c[MISSING]! += missing;
-    c[NAN]! += nan;
-    c[INF]! += inf;
-    c[BOOLEANS]! += trues + falses;
-    values.booleans[0]! += falses;
-    values.booleans[1]! += trues;
-    c[STRINGS]! += strings;
-    c[MIN_LEN] = minLen;
-    c[MAX_LEN] = maxLen;
-    c[LEN_SUM]! += lenSum;
-    if (k > 0) this.addNumbers(scratch, k);
+    if (known !== undefined) this.foldCodes(known, text!.values);
+    if (k > 0) this.addNumbers(scratch, k, key);
   }
 
-  /** Mean and M2 of the batch in two passes, joined to the running ones with Chan et al.'s formulas. */
-  private addNumbers(values: Float64Array, k: number): void {
-    let sum = 0;
-    for (let i = 0; i < k; i++) sum += values[i]!;
-    const mean = sum / k;
+  /** One cell that is not a typed number: a finite number goes to `scratch[k]`; returns the new `k`. */
+  private countCell(cell: Cell | undefined, scratch: Float64Array, k: number): number {
+    const c = this.counters;
+    if (typeof cell === "string") {
+      if (cell.length === 0 || this.tokens.has(cell)) {
+        c[MISSING]!++;
+        return k;
+      }
+      const n = parseNumber(cell);
+      if (n - n === 0) {
+        scratch[k] = n;
+        return k + 1;
+      }
+      this.countText(cell, n);
+    } else if (typeof cell === "number") {
+      if (cell - cell === 0) {
+        scratch[k] = cell;
+        return k + 1;
+      }
+      c[Number.isNaN(cell) ? NAN : INF]!++;
+      this.values.count(cell);
+    } else if (typeof cell === "boolean") {
+      c[BOOLEANS]!++;
+      this.values.booleans[cell ? 1 : 0]!++;
+    } else c[MISSING]!++;
+    return k;
+  }
+
+  /** A text cell that is not a finite number (`n` is its parse): words for NaN, infinity, booleans; else text. */
+  private countText(cell: string, n: number): void {
+    const c = this.counters;
+    const kind = textKind(cell, n);
+    if (kind === TextKind.other) this.addStrings(cell, 1);
+    else if (kind === TextKind.nan) {
+      c[NAN]!++;
+      this.values.count(Number.NaN);
+    } else if (kind === TextKind.inf) {
+      c[INF]!++;
+      this.values.count(n === Number.NEGATIVE_INFINITY || cell.charCodeAt(0) === 45 ? -Infinity : Infinity);
+    } else {
+      c[BOOLEANS]!++;
+      this.values.booleans[kind === TextKind.true ? 1 : 0]!++;
+    }
+  }
+
+  private addStrings(value: string, times: number): void {
+    const c = this.counters;
+    const len = value.length;
+    c[STRINGS]! += times;
+    c[LEN_SUM]! += len * times;
+    if (len < c[MIN_LEN]!) c[MIN_LEN] = len;
+    if (len > c[MAX_LEN]!) c[MAX_LEN] = len;
+    this.values.count(value, times);
+  }
+
+  /** Text from the reader's dictionary, counted per code by `add`: folded in once per distinct value. */
+  private foldCodes(known: KnownCodes, values: readonly string[]): void {
+    const counts = known.counts;
+    for (let code = 0; code < counts.length; code++) {
+      const times = counts[code]!;
+      if (times === 0) continue;
+      counts[code] = 0;
+      this.addStrings(values[code]!, times);
+    }
+  }
+
+  /** The first `k` values, all finite; `sum` is theirs when the caller has it. */
+  private addNumbers(values: Float64Array, k: number, key: number, sum?: number): void {
+    let total = 0;
+    if (sum !== undefined) total = sum;
+    else for (let i = 0; i < k; i++) total += values[i]!;
+    const mean = total / k;
     let m2 = 0;
     let nonInteger = 0;
     for (let i = 0; i < k; i++) {
@@ -179,32 +188,27 @@ export class ColumnAccumulator {
       m2 += d * d;
       if (Math.floor(x) !== x) nonInteger++;
     }
+    this.counters[NUMBERS]! += k;
     this.counters[NON_INTEGER]! += nonInteger;
-    this.joinMoments(k, mean, m2);
+    this.moments.addBatch(key, k, mean, m2);
     this.sketch.addMany(values, k);
     // The sketch's running min and max now cover this batch: all the grid needs to fit it.
     this.grid.addMany(values, k, this.sketch.min, this.sketch.max);
     this.values.countNumbers(values, k);
   }
 
-  private joinMoments(nb: number, meanB: number, m2B: number): void {
-    const c = this.counters;
-    const na = c[NUMBERS]!;
-    const n = na + nb;
-    const delta = meanB - c[MEAN]!;
-    c[MEAN]! += (delta * nb) / n;
-    c[M2]! += m2B + (delta * delta * na * nb) / n;
-    c[NUMBERS] = n;
+  /** Joins the batches' moments held so far (see Moments); before finish, and when a source is done. */
+  settle(): void {
+    this.moments.settle();
   }
 
   merge(other: ColumnAccumulator): void {
     const a = this.counters;
     const b = other.counters;
-    if (b[NUMBERS]! > 0) this.joinMoments(b[NUMBERS]!, b[MEAN]!, b[M2]!);
-    for (const slot of [COUNT, MISSING, NAN, INF, BOOLEANS, STRINGS, NON_INTEGER, LEN_SUM])
-      a[slot]! += b[slot]!;
+    for (const slot of SUMMED) a[slot]! += b[slot]!;
     a[MIN_LEN] = Math.min(a[MIN_LEN]!, b[MIN_LEN]!);
     a[MAX_LEN] = Math.max(a[MAX_LEN]!, b[MAX_LEN]!);
+    this.moments.merge(other.moments);
     this.sketch.merge(other.sketch);
     this.grid.merge(other.grid);
     this.values.merge(other.values);
@@ -214,6 +218,7 @@ export class ColumnAccumulator {
     const s = this.sketch;
     return {
       counters: this.counters.slice(),
+      moments: this.moments.toState(),
       sketch: {
         zero: s.zero,
         count: s.count,
@@ -230,6 +235,7 @@ export class ColumnAccumulator {
   static fromState(state: ColumnState): ColumnAccumulator {
     const acc = new ColumnAccumulator();
     acc.counters = state.counters.slice();
+    acc.moments = Moments.fromState(state.moments);
     const s = acc.sketch;
     Object.assign(s, {
       zero: state.sketch.zero,
@@ -251,6 +257,7 @@ export class ColumnAccumulator {
   }
 
   finish(): ColumnProfile {
+    this.moments.settle();
     const c = this.counters;
     const truncated = this.values.truncated;
     const distinct = this.values.distinct();
@@ -275,8 +282,8 @@ export class ColumnAccumulator {
           // + 0 turns -0 into 0, which one pass and a merge would otherwise disagree on.
           min: this.sketch.min + 0,
           max: this.sketch.max + 0,
-          mean: c[MEAN]!,
-          std: numbers > 1 ? Math.sqrt(Math.max(0, c[M2]!) / (numbers - 1)) : 0,
+          mean: this.moments.mean,
+          std: numbers > 1 ? Math.sqrt(Math.max(0, this.moments.m2) / (numbers - 1)) : 0,
           integer: c[NON_INTEGER] === 0,
           sketch: this.sketch.toData(),
           ...(grid ? { grid } : {}),
@@ -287,16 +294,4 @@ export class ColumnAccumulator {
       }),
     };
   }
-}
-
-/** Decided from counters only, so it is the same however the rows were split and merged. */
-function inferKind(c: Float64Array, distinct: number, truncated: boolean): ColumnKind {
-  const present = c[COUNT]! - c[MISSING]!;
-  if (present === 0) return "empty";
-  if (c[BOOLEANS]! >= KIND_AGREEMENT * present) return "boolean";
-  if (c[NUMBERS]! + c[NAN]! + c[INF]! >= KIND_AGREEMENT * present && c[NUMBERS]! > 0) return "numeric";
-  const meanLength = c[STRINGS]! > 0 ? c[LEN_SUM]! / c[STRINGS]! : 0;
-  // Mostly-unique or long values are free text (ids, comments), not categories.
-  if (truncated || meanLength > 100 || (distinct > 20 && distinct > present / 2)) return "text";
-  return "categorical";
 }

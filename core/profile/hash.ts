@@ -17,7 +17,12 @@ export function fmix(h: number): number {
 export function hashNumber(n: number, seed = 0): number {
   // -0 and 0 are the same value to a user.
   f64[0] = n === 0 ? 0 : n;
-  return fmix(Math.imul((u32[0]! ^ seed) + 0x9e3779b9, 0x27d4eb2d) ^ u32[1]!);
+  return hashWords(u32[0]!, u32[1]!, seed);
+}
+
+/** hashNumber of a non-zero float from its two 32-bit words in memory order (a Uint32Array view). */
+export function hashWords(first: number, second: number, seed = 0): number {
+  return fmix(Math.imul((first ^ seed) + 0x9e3779b9, 0x27d4eb2d) ^ second);
 }
 
 /** FNV-1a over UTF-16 code units, finalised so the low bits are usable too. */

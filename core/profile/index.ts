@@ -48,6 +48,7 @@ export async function profileSources(
   const builder = new ProfileBuilder(columns, missing);
   for (const source of sources) {
     for await (const batch of alignedBatches(source, columns, options)) builder.add(batch);
+    builder.settle();
   }
   return builder.finish();
 }

@@ -1,4 +1,4 @@
-import { hashKey, hashNumber } from "./hash.js";
+import { hashKey, hashNumber, hashWords } from "./hash.js";
 import { HyperLogLog } from "./hll.js";
 import type { ValueCount } from "./schema.js";
 
@@ -73,12 +73,21 @@ export class ValueCounter {
   countNumbers(values: Float64Array, k: number): void {
     this.small ??= new Float64Array(SMALL_INTS);
     const small = this.small;
-    for (let i = 0; i < k; i++) {
+    let i = 0;
+    for (; i < k && this.keys !== null; i++) {
       const x = values[i]!;
       if (x >= 0 && x < SMALL_INTS && (x | 0) === x) small[x]!++;
-      else if (this.keys !== null) this.count(x);
-      // Hashing the float bits directly keeps the number unboxed.
-      else this.hll!.addHash(hashNumber(x));
+      else this.count(x);
+    }
+    if (i === k) return;
+    // Estimating: each value hashed from its float's words (hashNumber without the store), unboxed.
+    const hll = this.hll!;
+    const words = new Uint32Array(values.buffer, values.byteOffset, 2 * k);
+    for (; i < k; i++) {
+      const x = values[i]!;
+      // 0 and -0 are small numbers, so a hashed value is never a zero to normalise.
+      if (x >= 0 && x < SMALL_INTS && (x | 0) === x) small[x]!++;
+      else hll.addHash(hashWords(words[2 * i]!, words[2 * i + 1]!));
     }
   }
 

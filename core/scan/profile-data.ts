@@ -3,24 +3,15 @@ import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { CHUNK_BYTES, readChunks } from "../data/readers/bytes.js";
 import { type ByteRange, openCheckedCsvRange } from "../data/readers/csv-range.js";
-import type { Batch, ColumnHint, DataSource, ReadOptions } from "../data/types.js";
-import type { DataSchema } from "../data-schema/schema.js";
+import type { ColumnHint, DataSource, ReadOptions } from "../data/types.js";
 import type { Logger } from "../ports.js";
-import { ProfileBuilder, type ProfileState, unionColumns } from "../profile/builder.js";
-import { ValidationRun, type ValidatorState } from "../validate/run.js";
-import type { ValidateOptions } from "../validate/schema.js";
-import { type ExactState, ExactValues } from "./exact.js";
+import { type ProfileBuilder, unionColumns } from "../profile/builder.js";
+import type { ValidationRun } from "../validate/run.js";
+import type { ExactValues } from "./exact.js";
+import { type Jobs, Part, type PartState } from "./part.js";
 import { WorkerPool } from "./workers.js";
 
-/** What each thread does with its rows besides profiling them; plain data, so workers get it too. */
-export interface Jobs {
-  /** Validate the rows against a schema (`validate`). */
-  validate?: { schema: DataSchema; options: ValidateOptions };
-  /** Keep exact numeric values while they are few (drift's exact tests). */
-  exact?: boolean;
-  /** The cell texts read as missing (`data.missing`); default: DEFAULT_MISSING. */
-  missing?: string[];
-}
+export type { Jobs } from "./part.js";
 
 export interface ProfileDataOptions {
   cwd: string;
@@ -51,12 +42,12 @@ export interface ProfiledData {
   fingerprints: string[];
 }
 
-/** The dist/ entry (and core/pipeline file) running readRange; named for its first user. */
+/** The dist/ entry (and core/pipeline file) running readRanges; named for its first user. */
 export const RANGE_WORKER = "validate-worker";
 
 /**
  * Opening data (every reader, zod for the options) is for the lead thread alone: loaded when first
- * needed, so worker threads, which import this file for readRange, never load it (~5 MB a thread).
+ * needed, so worker threads, which import this file for readRanges, never load it (~5 MB a thread).
  */
 const readers = () => import("../data/readers/index.js");
 
@@ -84,7 +75,7 @@ export async function profileData(
     for (const source of sources) {
       options.logger.info(`reading ${source.name}`);
       const part = await readSource(source, columns, { ...options, pool });
-      for (const state of part.states) whole.merge(state);
+      whole.mergeSource(part.states);
       if (part.fingerprint !== undefined) fingerprints.push(part.fingerprint);
     }
   } finally {
@@ -107,7 +98,8 @@ async function readSource(
   const file = source.path;
   const local = file !== undefined && (source.format === "csv" || source.format === "tsv");
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const parallel = local && workers > 1 && (await stat(file)).size >= PARALLEL_MIN_BYTES;
+  // In ranges even on one thread, so the profile is the same to the bit however many threads read it.
+  const parallel = local && (await stat(file)).size >= PARALLEL_MIN_BYTES;
   // Booting while the hints are guessed (drift samples the file's head) and the ranges found.
   if (parallel) options.pool.prestart(workers - 1);
   // A local file is fingerprinted by its bytes, so its cells need not be hashed and may be typed.
@@ -129,9 +121,11 @@ async function readSource(
 }
 
 /**
- * One byte range per core: this thread reads the first (and hashes the whole file, interleaved,
- * when fingerprinting), workers the others. Fewer threads than cores would leave a core idle; one
- * more isolate than needed costs ~40 MB.
+ * The file after its header in byte ranges of about RANGE_BYTES, handed out on demand: this thread
+ * and the workers each take the next range when done with the last (an atomic counter both read),
+ * so no core waits at the end while another finishes a large share. This thread also hashes the
+ * whole file, interleaved, when fingerprinting. Ranges depend on the file alone, never on the
+ * threads, so the profile comes out the same on any machine (see Moments).
  */
 async function readParallel(
   source: DataSource,
@@ -142,38 +136,50 @@ async function readParallel(
   options: ProfileDataOptions & { pool: WorkerPool },
 ): Promise<SourcePart> {
   const read = { ...options.read, cwd: options.cwd, delimiter: options.read?.delimiter ?? source.delimiter };
-  // Hashing the whole file besides, this thread takes a smaller share of the rows.
-  const lead = options.fingerprint ? LEAD_SHARE_HASHING : LEAD_SHARE;
-  const shares = Array.from({ length: workers }, (_, i) => (i === 0 ? lead : 1));
-  const ranges = await (await readers()).csvByteRanges(file, workers, read, shares);
-  options.logger.debug(`reading ${source.name} on ${ranges.length} threads`);
+  const shares = rangeShares((await stat(file)).size);
+  const ranges = await (await readers()).csvByteRanges(file, shares.length, read, shares);
+  options.logger.debug(`reading ${source.name} in ${ranges.length} ranges on ${workers} threads`);
   const jobs = options.jobs ?? {};
   // Shared by the threads, so they stop keeping a column's exact values once all of them together have too many.
   const counts = jobs.exact ? new Int32Array(new SharedArrayBuffer(4 * columns.length)) : undefined;
-  const tasks = ranges.map(
-    (range): RangeTask => ({ file, name: source.name, range, read, columns, hints, jobs, counts }),
-  );
-  const remote = tasks.slice(1).map((task) => options.pool.run<PartState>(task));
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const task: RangeTask = { file, name: source.name, ranges, next, read, columns, hints, jobs, counts };
+  const helpers = Math.min(workers, ranges.length) - 1;
+  const remote = Array.from({ length: helpers }, () => options.pool.run<PartState | undefined>(task));
   // Settled here too, so a failing worker never leaves an unhandled rejection while this thread reads.
   const others = Promise.all(remote);
   others.catch(() => {});
   const fingerprint = options.fingerprint ? fileFingerprint(file) : undefined;
   fingerprint?.catch(() => {});
-  const states = [await readRange(tasks[0]!), ...(await others)];
-  return { states, fingerprint: await fingerprint };
+  const states = [await readRanges(task), ...(await others)];
+  return { states: states.filter((state) => state !== undefined), fingerprint: await fingerprint };
 }
 
 /**
- * Share of the rows the calling thread reads, relative to each worker's 1. Finding the ranges and
- * merging costs it about what booting costs a worker (which prestart overlaps with the former).
+ * Range sizes for a file of `size` bytes, largest first: each a quarter of what is left, at least
+ * MIN_RANGE_BYTES. Few ranges (a range costs a file open, a flushed batch, a held moment), and small
+ * ones at the end, so the threads finish within a small range of each other. 150 MB: 12 ranges, 1.3 GB: 20.
  */
-const LEAD_SHARE = 1;
-const LEAD_SHARE_HASHING = 0.85;
+export function rangeShares(size: number): number[] {
+  const shares: number[] = [];
+  let left = size;
+  while (left > 0) {
+    const share = Math.min(left, Math.max(MIN_RANGE_BYTES, Math.ceil(left / 4)));
+    shares.push(share);
+    left -= share;
+  }
+  return shares;
+}
+
+const MIN_RANGE_BYTES = 4 << 20;
 
 export interface RangeTask {
   file: string;
   name: string;
-  range: ByteRange;
+  /** The whole file's ranges; each thread takes the next one not taken (`next`). */
+  ranges: ByteRange[];
+  /** The index of the next range to read, shared by all threads (on a SharedArrayBuffer). */
+  next: Int32Array;
   read: ReadOptions;
   columns: string[];
   hints: ColumnHint[] | undefined;
@@ -182,76 +188,23 @@ export interface RangeTask {
   counts?: Int32Array;
 }
 
-/** Profiles (and runs the jobs over) one byte range of a CSV file; what each thread runs in readParallel. */
-export async function readRange(task: RangeTask): Promise<PartState> {
+/**
+ * Profiles (and runs the jobs over) byte ranges of a CSV file until none is left; what each thread
+ * runs in readParallel. One part for all the ranges a thread reads: parts merge in any order.
+ */
+export async function readRanges(task: RangeTask): Promise<PartState | undefined> {
+  let taken = 0;
+  const next = () => {
+    const i = Atomics.add(task.next, 0, 1);
+    if (i < task.ranges.length) taken++;
+    return task.ranges[i];
+  };
   // The options passed parseReadOptions in csvByteRanges.
-  const source = openCheckedCsvRange(task.file, task.range, { ...task.read, displayName: task.name });
+  const source = openCheckedCsvRange(task.file, next, { ...task.read, displayName: task.name });
   const part = new Part(task.columns, source.columns, task.jobs, task.counts);
   for await (const batch of source.batches({ typed: task.hints })) part.add(batch);
-  return part.toState();
-}
-
-export interface PartState {
-  profile: ProfileState;
-  validator?: ValidatorState;
-  exact?: ExactState;
-}
-
-/** The profile of some rows and the jobs' results over them; parts over disjoint rows merge. */
-class Part {
-  private readonly profile: ProfileBuilder;
-  private readonly validator?: ValidationRun;
-  private readonly exact?: ExactValues;
-  private readonly align: (batch: Batch) => Batch;
-
-  /** `header`: the source's columns, as its batches come; `columns`: the profile's. */
-  constructor(columns: string[], header: string[], jobs: Jobs, counts?: Int32Array) {
-    this.profile = new ProfileBuilder(columns, jobs.missing);
-    if (jobs.validate)
-      this.validator = new ValidationRun(jobs.validate.schema, header, jobs.validate.options);
-    if (jobs.exact) this.exact = new ExactValues(columns, counts);
-    this.align = aligner(header, columns);
-  }
-
-  add(batch: Batch): void {
-    this.validator?.add(batch);
-    const aligned = this.align(batch);
-    this.profile.add(aligned);
-    this.exact?.add(aligned);
-  }
-
-  merge(state: PartState): void {
-    this.profile.merge(ProfileBuilder.fromState(state.profile));
-    if (state.validator) this.validator?.merge(state.validator);
-    if (state.exact) this.exact?.merge(state.exact);
-  }
-
-  toState(): PartState {
-    return {
-      profile: this.profile.toState(),
-      validator: this.validator?.toState(),
-      exact: this.exact?.toState(),
-    };
-  }
-
-  finish(): Pick<ProfiledData, "profile" | "validator" | "exact"> {
-    return { profile: this.profile, validator: this.validator, exact: this.exact };
-  }
-}
-
-/** Lays a source's batches (typed views too) out on `columns`, which include all of `header`. */
-function aligner(header: string[], columns: string[]): (batch: Batch) => Batch {
-  if (header.length === columns.length && header.every((name, i) => name === columns[i])) return (b) => b;
-  const where = columns.map((name) => header.indexOf(name));
-  return (batch) => {
-    const nulls = new Array(batch.size).fill(null);
-    return {
-      ...batch,
-      columns: where.map((c) => (c >= 0 ? batch.columns[c]! : nulls)),
-      numbers: batch.numbers && where.map((c) => (c >= 0 ? batch.numbers![c] : undefined)),
-      text: batch.text && where.map((c) => (c >= 0 ? batch.text![c] : undefined)),
-    };
-  };
+  // Undefined when every range was taken before this thread asked.
+  return taken > 0 ? part.toState() : undefined;
 }
 
 export async function fileFingerprint(file: string): Promise<string> {

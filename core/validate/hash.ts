@@ -54,15 +54,18 @@ export function mixRow(rowA: Int32Array, rowB: Int32Array, r: number): void {
  * Every (hash, line) pair seen, bucketed by the hash's top bits: appending is sequential, and
  * repeats are found at the end one bucket at a time, each bucket's table small enough to stay in
  * cache (one 25 MB table probed at random costs ~180 ns a row in cache misses; this ~25 ns).
- * Each bucket stays sorted by line, so the result does not depend on merge order.
+ * Each bucket is one or a few runs of blocks sorted by line (a run per interleaved part merged
+ * in), put in line order one bucket at a time by findRepeats, so the result does not depend on
+ * how the rows were split or merged, and merging never copies a whole log.
  * 12 bytes a row, in fixed-size blocks: growing copies nothing and leaves no garbage, parts over
  * consecutive lines merge by handing blocks over, and each block is its own ArrayBuffer, so a
  * worker's log moves to the lead thread by transfer (transferables) instead of by copy.
  */
 export interface HashLogState {
   /**
-   * Per bucket: blocks of (a, b, line) triples, ascending by line. Every block is used to its
-   * length except a bucket's last, used up to `fill`.
+   * Per bucket: blocks of (a, b, line) triples, ascending by line within a block and from one block
+   * to the next except where a run ends. Every block is used to its length except a bucket's last,
+   * used up to `fill`.
    */
   blocks: Int32Array[][];
   /** Int32s used in each bucket's last block. */
@@ -116,8 +119,8 @@ function usedBlocks(log: HashLogState, p: number): Int32Array[] {
 }
 
 /**
- * Adds `from`'s pairs to `into`, keeping every bucket sorted by line. Parts over consecutive lines
- * (byte ranges of one file) only hand blocks over; interleaved ones are merged into a new block.
+ * Adds `from`'s pairs to `into` by handing blocks over: a part over later lines (or earlier ones)
+ * extends a bucket's run; an interleaved part's blocks start a new run.
  */
 export function mergeHashLog(into: HashLogState, from: HashLogState): void {
   for (let p = 0; p < BUCKETS; p++) {
@@ -131,15 +134,11 @@ export function mergeHashLog(into: HashLogState, from: HashLogState): void {
     }
     const xLast = xs[xs.length - 1]![into.fill[p]! - 1]!;
     const yLast = ys[ys.length - 1]![from.fill[p]! - 1]!;
-    if (xLast < ys[0]![2]!) {
-      into.blocks[p] = [...usedBlocks(into, p), ...ys];
-      into.fill[p] = from.fill[p]!;
-    } else if (yLast < xs[0]![2]!) {
+    if (yLast < xs[0]![2]! && xLast >= ys[0]![2]!) {
       into.blocks[p] = [...usedBlocks(from, p), ...xs];
     } else {
-      const merged = mergeSorted(flatten(usedBlocks(into, p)), flatten(usedBlocks(from, p)));
-      into.blocks[p] = [merged];
-      into.fill[p] = merged.length;
+      into.blocks[p] = [...usedBlocks(into, p), ...ys];
+      into.fill[p] = from.fill[p]!;
     }
   }
 }
@@ -188,7 +187,7 @@ export function findRepeats(log: HashLogState, onRepeat: (repeat: number, first:
     const mask = slots - 1;
     const table = space.subarray(0, slots * 3);
     table.fill(0);
-    for (const part of usedBlocks(log, p)) {
+    for (const part of inLineOrder(usedBlocks(log, p))) {
       for (let at = 0; at < part.length; at += 3) {
         const a = part[at]!;
         const b = part[at + 1]!;
@@ -212,4 +211,20 @@ export function findRepeats(log: HashLogState, onRepeat: (repeat: number, first:
       }
     }
   }
+}
+
+/** A bucket's blocks as runs ascending by line; runs that interleave are merged into one block. */
+function inLineOrder(blocks: Int32Array[]): Int32Array[] {
+  const runs: Int32Array[][] = [];
+  let last = -1;
+  for (const block of blocks) {
+    if (block.length === 0) continue;
+    if (runs.length === 0 || block[2]! <= last) runs.push([]);
+    runs[runs.length - 1]!.push(block);
+    last = block[block.length - 1]!;
+  }
+  if (runs.length <= 1) return blocks;
+  let merged = flatten(runs[0]!);
+  for (let i = 1; i < runs.length; i++) merged = mergeSorted(merged, flatten(runs[i]!));
+  return [merged];
 }

@@ -70,6 +70,32 @@ describe("hash log", () => {
     expect(seen(odd)).toEqual(seen(whole));
     expect(seen(whole)).toHaveLength(rows - 2 - 3);
   });
+
+  it("finds each repeat's first line when threads took byte ranges in turn (runs of blocks)", () => {
+    const key = (line: number) => (line % 5) << 24;
+    const whole = newHashLog();
+    const threads = [newHashLog(), newHashLog(), newHashLog()];
+    for (let line = 2; line < 9000; line++) {
+      logHash(whole, key(line), 1, line);
+      // Ranges of 1,000 lines handed out to three threads in turn.
+      logHash(threads[Math.floor(line / 1000) % 3]!, key(line), 1, line);
+    }
+    const merged = threads[2]!;
+    mergeHashLog(merged, threads[0]!);
+    mergeHashLog(merged, threads[1]!);
+
+    const seen = (log: typeof whole) => {
+      const pairs: [number, number][] = [];
+      findRepeats(log, (repeat, first) => pairs.push([repeat, first]));
+      return pairs.sort((a, b) => a[0] - b[0]);
+    };
+
+    expect(seen(merged)).toEqual(seen(whole));
+    expect(seen(whole).slice(0, 2)).toEqual([
+      [7, 2],
+      [8, 3],
+    ]);
+  });
 });
 
 describe("keepLine", () => {

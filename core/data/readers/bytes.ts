@@ -10,8 +10,9 @@ export const MAX_RECORD_CHARS = 16 * (1 << 20);
 
 /**
  * Streams [start, end) of a local file in chunks; `name` is what error messages show. With `reuse`
- * every chunk is read into the same buffer, so a chunk is only valid until the next is asked for:
- * no garbage per chunk (buffers live outside the JS heap, where they would pile up between GCs).
+ * every chunk is read into the same buffer (this one when a Buffer), so a chunk is only valid until
+ * the next is asked for: no garbage per chunk (buffers live outside the JS heap, where they would
+ * pile up between GCs).
  */
 export async function* readChunks(
   path: string,
@@ -19,12 +20,17 @@ export async function* readChunks(
   start = 0,
   end = Number.POSITIVE_INFINITY,
   chunkBytes = CHUNK_BYTES,
-  reuse = false,
+  reuse: boolean | Buffer = false,
 ): AsyncGenerator<Buffer> {
   const handle = await open(path, "r").catch((error: unknown) => {
     throw fsError(error, name);
   });
-  const shared = reuse ? Buffer.allocUnsafe(chunkBytes) : undefined;
+  const shared =
+    reuse instanceof Buffer
+      ? reuse.subarray(0, chunkBytes)
+      : reuse
+        ? Buffer.allocUnsafe(chunkBytes)
+        : undefined;
   try {
     let position = start;
     while (position < end) {

@@ -1,10 +1,7 @@
-import { UserError } from "../../errors.js";
 import type { Batch, Cell, ColumnHint, RaggedRow, TextCodes } from "../types.js";
-import { countNewlinesIn } from "./bytes.js";
+import { RecordReader } from "./csv-record.js";
 import { columnKinds, Kind, scanDecimal, scanned, TextDictionary } from "./csv-typed.js";
 
-const QUOTE = 34;
-const LF = 10;
 const CR = 13;
 
 /**
@@ -21,15 +18,12 @@ export class CsvParser {
   private readonly delimiter: string;
   private readonly delimiterCode: number;
   private readonly batchSize: number;
-  private readonly file: string;
   private cols: Cell[][] = [];
   private lines: Int32Array = new Int32Array(0);
   private size = 0;
   private ragged: RaggedRow[] = [];
-  /** Cells of the record the slow path is reading. */
-  private readonly record: string[] = [];
-  /** Newlines inside quoted fields of that record. */
-  private recordNewlines = 0;
+  /** The slow path: records with quotes. */
+  private readonly records: RecordReader;
   /** Typed reading (see csv-typed.ts): per column what to make of it, and the typed views being filled. */
   private readonly kinds: Kind[] | undefined;
   private readonly dictionaries: (TextDictionary | undefined)[] = [];
@@ -52,19 +46,22 @@ export class CsvParser {
     this.delimiterCode = options.delimiter.charCodeAt(0);
     this.batchSize = options.batchSize;
     this.line = options.line;
-    this.file = options.file;
+    this.records = new RecordReader(this.delimiterCode, options.file);
     this.kinds = columnKinds(options.typed, options.ncol, options.delimiter);
     if (this.kinds)
       this.dictionaries = this.kinds.map((kind) => (kind === Kind.text ? new TextDictionary() : undefined));
     this.startBatch();
   }
 
-  /** Parses every complete record of `s`; with `final`, the text ends the input. */
-  parse(s: string, final: boolean): number {
+  /**
+   * Parses every complete record of `s` from `start`; with `final`, the text ends the input. Taking
+   * `start` rather than a slice keeps `s` a flat string, which charCodeAt reads faster.
+   */
+  parse(s: string, final: boolean, start = 0): number {
     const n = s.length;
     const ncol = this.ncol;
     const d = this.delimiter;
-    let p = 0;
+    let p = start;
     let nl = -1;
     let nq = -1;
     let nd = -1;
@@ -126,66 +123,25 @@ export class CsvParser {
     return Math.min(p, n);
   }
 
-  /** Parses one record at `p` (quotes allowed) into `record`; -1 when it needs more text. */
+  /** Parses one record at `p` (quotes allowed) into `lastRecord`; -1 when it needs more text. */
   readRecord(s: string, p: number, final: boolean): number {
-    const record = this.record;
-    const n = s.length;
-    const dc = this.delimiterCode;
-    record.length = 0;
-    this.recordNewlines = 0;
-    let a = p;
-    for (;;) {
-      let k: number;
-      let value: string;
-      if (a < n && s.charCodeAt(a) === QUOTE) {
-        let q = a + 1;
-        let escaped = false;
-        let e: number;
-        for (;;) {
-          e = s.indexOf('"', q);
-          if (e === -1) {
-            if (final) this.unterminated(s, p, a);
-            return -1;
-          }
-          if (e + 1 >= n && !final) return -1;
-          if (s.charCodeAt(e + 1) !== QUOTE) break;
-          escaped = true;
-          q = e + 2;
-        }
-        value = s.slice(a + 1, e);
-        if (escaped) value = value.replaceAll('""', '"');
-        this.recordNewlines += countNewlinesIn(value);
-        k = e + 1;
-        while (k < n && s.charCodeAt(k) !== dc && s.charCodeAt(k) !== LF) k++;
-        // Real-world leniency: text after the closing quote is kept, as most parsers do.
-        if (k > e + 1) value += s.slice(e + 1, endOfField(s, e + 1, k));
-      } else {
-        k = a;
-        while (k < n && s.charCodeAt(k) !== dc && s.charCodeAt(k) !== LF) k++;
-        value = s.slice(a, endOfField(s, a, k));
-      }
-      if (k >= n && !final) return -1;
-      record.push(value);
-      if (k >= n) return n;
-      if (s.charCodeAt(k) === LF) return k + 1;
-      a = k + 1;
-    }
+    return this.records.read(s, p, final, this.line);
   }
 
   /** Cells of the record last read by `readRecord`. */
   get lastRecord(): readonly string[] {
-    return this.record;
+    return this.records.cells;
   }
 
   /** Newlines inside quoted fields of that record. */
   get lastRecordNewlines(): number {
-    return this.recordNewlines;
+    return this.records.newlines;
   }
 
   private slowRecord(s: string, p: number, final: boolean): number {
     const next = this.readRecord(s, p, final);
     if (next === -1) return -1;
-    const record = this.record;
+    const record = this.records.cells;
     const count = record.length;
     const row = this.size;
     const ncol = this.ncol;
@@ -194,7 +150,7 @@ export class CsvParser {
       else for (let c = 0; c < ncol; c++) this.cols[c]![row] = record[c]!;
     }
     this.endRow(count);
-    this.line += 1 + this.recordNewlines;
+    this.line += 1 + this.records.newlines;
     return next;
   }
 
@@ -204,27 +160,28 @@ export class CsvParser {
     const ncol = this.ncol;
     const dc = this.delimiterCode;
     const row = this.size;
+    const { numbers, codes, cols } = this;
     let a = p;
     for (let c = 0; c < ncol; c++) {
       const kind = kinds[c]!;
       let k: number;
       if (kind === Kind.number || kind === Kind.integer) {
         k = scanDecimal(s, a, end, dc, kind === Kind.number);
-        if (k >= 0) this.numbers[c]![row] = scanned.value;
+        if (k >= 0) numbers[c]![row] = scanned.value;
         else {
           k = this.fieldEnd(s, a, end);
-          this.numbers[c]![row] = Number.NaN;
-          this.cols[c]![row] = s.slice(a, k);
+          numbers[c]![row] = Number.NaN;
+          cols[c]![row] = s.slice(a, k);
         }
-      } else if (kind === Kind.text && this.codes[c] !== undefined) {
+      } else if (kind === Kind.text && codes[c] !== undefined) {
         const dictionary = this.dictionaries[c]!;
         const code = dictionary.scan(s, a, end, dc);
         k = dictionary.end;
-        this.codes[c]![row] = code;
-        if (code < 0) this.cols[c]![row] = s.slice(a, k);
+        codes[c]![row] = code;
+        if (code < 0) cols[c]![row] = s.slice(a, k);
       } else {
         k = this.fieldEnd(s, a, end);
-        this.cols[c]![row] = s.slice(a, k);
+        cols[c]![row] = s.slice(a, k);
       }
       if (k >= end) return c + 1;
       a = k + 1;
@@ -335,20 +292,6 @@ export class CsvParser {
       kind === Kind.number || kind === Kind.integer || (kind === Kind.text && !this.dictionaries[c]!.gaveUp)
     );
   }
-
-  private unterminated(s: string, recordStart: number, quoteAt: number): never {
-    const line = this.line + countNewlinesIn(s.slice(recordStart, quoteAt));
-    throw new UserError(
-      "unterminated quoted field: the quote opened here is never closed; expected a closing '\"'",
-      { file: this.file, line },
-      1,
-    );
-  }
-}
-
-/** Where a field that stops at `k` ends: before the CR of a CRLF. */
-function endOfField(s: string, start: number, k: number): number {
-  return k > start && s.charCodeAt(k - 1) === CR && (k === s.length || s.charCodeAt(k) === LF) ? k - 1 : k;
 }
 
 /** The typed arrays of one batch, full size. */

@@ -13,8 +13,16 @@ export interface ByteRange {
   firstLine: number;
 }
 
-/** openCsvRange for options parseReadOptions has passed already (csvByteRanges, on the lead thread). */
-export function openCheckedCsvRange(file: string, range: ByteRange, options: ReadOptions): DataSource {
+/**
+ * openCsvRange for options parseReadOptions has passed already (csvByteRanges, on the lead thread).
+ * `range` may be a function giving one range after another (undefined when none is left): one
+ * parser then reads them all, in that order.
+ */
+export function openCheckedCsvRange(
+  file: string,
+  range: ByteRange | (() => ByteRange | undefined),
+  options: ReadOptions,
+): DataSource {
   const local = localFile(file, options);
   const delimiter = delimiterFor(local, options);
   const header = readCsvHeaderSync(local, delimiter);
