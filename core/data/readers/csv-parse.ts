@@ -1,6 +1,6 @@
 import type { Batch, Cell, ColumnHint, RaggedRow, TextCodes } from "../types.js";
 import { RecordReader } from "./csv-record.js";
-import { columnKinds, Kind, scanDecimal, scanned, TextDictionary } from "./csv-typed.js";
+import { type Arrays, columnKinds, Kind, scanDecimal, scanned, TextDictionary } from "./csv-typed.js";
 
 const CR = 13;
 
@@ -292,11 +292,4 @@ export class CsvParser {
       kind === Kind.number || kind === Kind.integer || (kind === Kind.text && !this.dictionaries[c]!.gaveUp)
     );
   }
-}
-
-/** The typed arrays of one batch, full size. */
-interface Arrays {
-  numbers: (Float64Array | undefined)[];
-  codes: (Int32Array | undefined)[];
-  lines: Int32Array;
 }

@@ -126,3 +126,10 @@ export function columnKinds(
   });
   return kinds.some((kind) => kind !== Kind.cells) ? kinds : undefined;
 }
+
+/** The typed arrays of one batch, full size (CsvParser lends them out and recycles them). */
+export interface Arrays {
+  numbers: (Float64Array | undefined)[];
+  codes: (Int32Array | undefined)[];
+  lines: Int32Array;
+}
