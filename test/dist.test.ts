@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "vitest";
 import { repoRoot } from "./helpers/action.js";
+import { tempDir } from "./helpers/temp.js";
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -18,7 +18,7 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 
 // Actions run the committed dist/, not the sources (codeql-action's check-js.sh).
 test("the committed dist/ is what the sources build to", async () => {
-  const fresh = await mkdtemp(path.join(tmpdir(), "mg-dist-"));
+  const fresh = await tempDir("mg-dist-");
 
   await promisify(execFile)(process.execPath, [path.join(repoRoot, "scripts/build.mjs"), fresh], {
     cwd: repoRoot,

@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -9,6 +8,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { renderHtml } from "../../core/report/html.js";
 import type { Report } from "../../core/report/schema.js";
+import { tempDir } from "../helpers/temp.js";
 import { manyClassReport, sampleReport } from "../report/fixtures.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -114,7 +114,7 @@ export function reportBrowser() {
   beforeAll(async () => {
     await ensureChromium();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    dir = await mkdtemp(path.join(tmpdir(), "mg-browser-"));
+    dir = await tempDir("mg-browser-");
   }, INSTALL_TIMEOUT);
 
   afterAll(async () => {

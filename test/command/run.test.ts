@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,11 +7,12 @@ import { ParamSpecs } from "../../core/config/command.js";
 import { ModelConfig } from "../../core/config/schema.js";
 import { UserError } from "../../core/errors.js";
 import { memoryLogger } from "../../core/ports.js";
+import { tempDir } from "../helpers/temp.js";
 
 const values = { train: "data/train.csv", test: "data/test.csv", out: "/tmp/out", target: "churned" };
 
 async function request(script: string, timeoutMs = 20_000) {
-  const dir = await mkdtemp(path.join(tmpdir(), "mg-command-"));
+  const dir = await tempDir("mg-command-");
   const out = path.join(dir, "out");
   const { mkdir } = await import("node:fs/promises");
   await mkdir(out);

@@ -1,12 +1,12 @@
-import { cp, mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, runAction } from "../helpers/action.js";
+import { tempDir } from "../helpers/temp.js";
 
 /** examples/byom beside the churn example whose data it reads. */
 async function workspace(): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), "mg-byom-action-"));
+  const root = await tempDir("mg-byom-action-");
   await cp(path.join(repoRoot, "examples/byom"), path.join(root, "byom"), { recursive: true });
   await cp(path.join(repoRoot, "examples/churn"), path.join(root, "churn"), { recursive: true });
   return root;

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadConfig, parseConfig } from "../../core/config/index.js";
 import { UserError } from "../../core/errors.js";
 import { jsonSchemas } from "../../schemas/generate.js";
+import { tempDir } from "../helpers/temp.js";
 
 const minimal = "version: 1\nname: churn\ndata:\n  train: data/train.csv\n  target: churned\n";
 
@@ -95,19 +95,19 @@ describe("parseConfig", () => {
 
 describe("loadConfig", () => {
   test("a missing file says how to create one", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "mg-config-"));
+    const dir = await tempDir("mg-config-");
 
     await expect(loadConfig("modelgate.yml", dir)).rejects.toThrow(/no config file/);
   });
 
   test("a directory instead of a file is named", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "mg-config-"));
+    const dir = await tempDir("mg-config-");
 
     await expect(loadConfig(".", dir)).rejects.toThrow(/is a directory/);
   });
 
   test("resolves relative paths against the config's folder", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "mg-config-"));
+    const dir = await tempDir("mg-config-");
     await writeFile(path.join(dir, "modelgate.yml"), minimal);
 
     const loaded = await loadConfig("modelgate.yml", dir);

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -7,6 +6,7 @@ import { parse } from "yaml";
 import { DRIFT_OPTIONS } from "../../core/drift/request.js";
 import { repoRoot, runAction } from "../helpers/action.js";
 import { project } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 import { type GitHubHarness, OWNER, REPO, startHarness } from "../monitor/harness.js";
 import { categories, normals } from "./helpers.js";
 
@@ -14,7 +14,7 @@ import { categories, normals } from "./helpers.js";
 // temporary folder; runAction takes a name under dist/, so a relative name reaches that folder.
 let bundle: string;
 beforeAll(async () => {
-  const outdir = await mkdtemp(path.join(tmpdir(), "mg-drift-dist-"));
+  const outdir = await tempDir("mg-drift-dist-");
   await build({
     absWorkingDir: repoRoot,
     entryPoints: { drift: "actions/drift/main.ts" },

@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import type { Cell } from "../../core/data/types.js";
 import { compareProfiles, type DriftResult, detectDrift } from "../../core/drift/index.js";
 import { silentLogger } from "../../core/ports.js";
+import { tempDir } from "../helpers/temp.js";
 import { categories, normals, profileOf } from "./helpers.js";
 
 const CATS = ["alpha", "beta", "gamma", "delta"];
@@ -143,7 +143,7 @@ describe("synthetic scenarios", () => {
 
 describe("stored profile vs raw data", () => {
   async function files(rows: number, shifted: string[]) {
-    const dir = await mkdtemp(path.join(tmpdir(), "mg-drift-"));
+    const dir = await tempDir("mg-drift-");
     const csv = (columns: Record<string, Cell[]>) => {
       const names = Object.keys(columns);
       const n = columns[names[0]!]!.length;

@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ModelConfig } from "../../core/config/schema.js";
 import type { ModelManifest } from "../../core/model/schema.js";
+import { tempDir } from "../helpers/temp.js";
 import { categories, mulberry32, normals, profileOf } from "./helpers.js";
 
 export const TRAINING_METRICS = { accuracy: 0.9, f1_macro: 0.88, loss: 0.3 };
 
 /** A model folder as training leaves it, minus the weights: modelgate.json and profile.json. */
 export async function modelFolder(dir?: string): Promise<string> {
-  const root = dir ?? (await mkdtemp(path.join(tmpdir(), "mg-model-")));
+  const root = dir ?? (await tempDir("mg-model-"));
   const model = path.join(root, "model");
   await mkdir(model, { recursive: true });
   const manifest: ModelManifest = {

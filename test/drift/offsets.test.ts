@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { type DriftColumn, detectDrift } from "../../core/drift/index.js";
 import { memoryLogger, silentLogger } from "../../core/ports.js";
 import type { DatasetProfile } from "../../core/profile/index.js";
+import { tempDir } from "../helpers/temp.js";
 import { mulberry32, normals, profileOf } from "./helpers.js";
 
 /**
@@ -47,7 +47,7 @@ const CASES: Array<{
 ];
 
 async function sides(reference: number[], current: number[]) {
-  const cwd = await mkdtemp(path.join(tmpdir(), "mg-offsets-"));
+  const cwd = await tempDir("mg-offsets-");
   const csv = (values: number[]) => `x\n${values.join("\n")}\n`;
   const profile = profileOf({ x: reference });
   const old: DatasetProfile = JSON.parse(JSON.stringify(profile));

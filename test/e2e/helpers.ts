@@ -1,13 +1,13 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Octokit } from "octokit";
 import type { Payload } from "../bot/helpers.js";
 import type { FakeGitHub } from "../fake-github/server.js";
 import { repoRoot } from "../helpers/action.js";
+import { tempDir } from "../helpers/temp.js";
 
 export const OWNER = "octo-org";
 export const REPO = "churn";
@@ -37,7 +37,7 @@ function edit(text: string, from: string, to: string): string {
  * which the bot must not let it do (gates come from the base branch).
  */
 export async function churnWorkspace(): Promise<Workspace> {
-  const dir = await mkdtemp(path.join(tmpdir(), "mg-e2e-"));
+  const dir = await tempDir("mg-e2e-");
   const example = path.join(repoRoot, "examples/churn");
   // The example's own .modelgate/ holds a local champion; this repository starts without one.
   await cp(example, dir, {

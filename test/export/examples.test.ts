@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { onnxFeeds } from "../../core/export/onnx/feeds.js";
@@ -9,11 +8,12 @@ import { loadTable } from "../../core/pipeline/dataset.js";
 import { silentLogger } from "../../core/ports.js";
 import { repoRoot } from "../helpers/action.js";
 import { cliProcess } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 import { runOnnx } from "./ort.js";
 
 /** A copy of an example trained by the CLI: its project folder and the model folder. */
 async function trainedExample(name: string): Promise<{ dir: string; model: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), `mg-export-${name}-`));
+  const dir = await tempDir(`mg-export-${name}-`);
   for (const part of ["modelgate.yml", "schemas", "data"]) {
     await cp(path.join(repoRoot, "examples", name, part), path.join(dir, part), { recursive: true });
   }
@@ -102,7 +102,7 @@ describe("modelgate export on the examples, run by ONNX Runtime (web build)", ()
   });
 
   it("refuses to replace a file without --force, an unknown format and a folder that is not a model", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "mg-export-refusals-"));
+    const dir = await tempDir("mg-export-refusals-");
     await writeFile(path.join(dir, "model.onnx"), "keep me");
     await cp(path.join(repoRoot, "examples/churn/data"), path.join(dir, "data"), { recursive: true });
     const { model } = await trainedChurn();

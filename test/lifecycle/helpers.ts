@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../helpers/temp.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BIN = path.join(repoRoot, "bin/modelgate.js");
@@ -58,7 +58,7 @@ export function modelgate(args: string[], cwd: string): Promise<Finished> {
 
 /** A project folder: modelgate.yml plus files. */
 export async function project(config: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "mg-lifecycle-"));
+  const dir = await tempDir("mg-lifecycle-");
   await writeFile(path.join(dir, "modelgate.yml"), config);
   for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
   return dir;

@@ -1,7 +1,7 @@
-import { cp, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp.js";
 import { churnCsv, modelgate, project, start, tree } from "./helpers.js";
 
 const CONFIG =
@@ -11,7 +11,7 @@ describe("a model outside its project", () => {
   it("is served without --config under the name its run record knows", async () => {
     const dir = await project(CONFIG, { "train.csv": churnCsv() });
     expect((await modelgate(["train", "--out", "model"], dir)).code).toBe(0);
-    const elsewhere = await mkdtemp(path.join(tmpdir(), "mg-elsewhere-"));
+    const elsewhere = await tempDir("mg-elsewhere-");
     await cp(path.join(dir, "model"), path.join(elsewhere, "model"), { recursive: true });
 
     const server = start(["serve", "--model", "model", "--port", "0", "--json"], elsewhere);

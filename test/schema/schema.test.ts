@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataSchema, parseDataSchema } from "../../core/data-schema/index.js";
 import { UserError } from "../../core/errors.js";
+import { tempDir } from "../helpers/temp.js";
 
 const contractExample = `rows: { min: 100 }
 columns:
@@ -101,7 +101,7 @@ describe("parseDataSchema", () => {
 
 describe("loadDataSchema", () => {
   it("reads a file relative to cwd and names it as given", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "schema-"));
+    const dir = await tempDir("schema-");
     await writeFile(path.join(dir, "data.yml"), contractExample);
 
     const schema = await loadDataSchema("data.yml", dir);
@@ -110,7 +110,7 @@ describe("loadDataSchema", () => {
   });
 
   it("says when the file does not exist", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "schema-"));
+    const dir = await tempDir("schema-");
 
     await expect(loadDataSchema("nope.yml", dir)).rejects.toMatchObject({
       message: "no such file",
