@@ -20,9 +20,13 @@ export function hashNumber(n: number, seed = 0): number {
   return hashWords(u32[0]!, u32[1]!, seed);
 }
 
+/** hashWords' constants; ValueCounter.countNumbers computes it inline. */
+export const WORD_SALT = 0x9e3779b9;
+export const WORD_MULTIPLIER = 0x27d4eb2d;
+
 /** hashNumber of a non-zero float from its two 32-bit words in memory order (a Uint32Array view). */
 export function hashWords(first: number, second: number, seed = 0): number {
-  return fmix(Math.imul((first ^ seed) + 0x9e3779b9, 0x27d4eb2d) ^ second);
+  return fmix(Math.imul((first ^ seed) + WORD_SALT, WORD_MULTIPLIER) ^ second);
 }
 
 /** FNV-1a over UTF-16 code units, finalised so the low bits are usable too. */

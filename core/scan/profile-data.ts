@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { CHUNK_BYTES, readChunks } from "../data/readers/bytes.js";
+import { readChunksAhead } from "../data/readers/bytes.js";
 import { type ByteRange, openCheckedCsvRange } from "../data/readers/csv-range.js";
 import type { ColumnHint, DataSource, ReadOptions } from "../data/types.js";
 import type { Logger } from "../ports.js";
@@ -209,9 +209,8 @@ export async function readRanges(task: RangeTask): Promise<PartState | undefined
 
 export async function fileFingerprint(file: string): Promise<string> {
   const hash = createHash("sha256");
-  // One reused buffer: this thread allocates too little to collect 150 chunk buffers soon.
-  for await (const chunk of readChunks(file, file, 0, Number.POSITIVE_INFINITY, CHUNK_BYTES, true))
-    hash.update(chunk);
+  // Two reused buffers: this thread allocates too little to collect 150 chunk buffers soon.
+  for await (const chunk of readChunksAhead(file, file)) hash.update(chunk);
   return `sha256:${hash.digest("hex")}`;
 }
 

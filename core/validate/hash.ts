@@ -51,6 +51,28 @@ export function mixRow(rowA: Int32Array, rowB: Int32Array, r: number): void {
 }
 
 /**
+ * hashNumber then mixRow for each of the first `size` values of `numbers` (none NaN) into rows 0..size-1,
+ * the words read from `numbers` itself: a typed number column's batch without a call or store a value.
+ */
+export function mixNumbers(numbers: Float64Array, size: number, rowA: Int32Array, rowB: Int32Array): void {
+  const words = new Int32Array(numbers.buffer, numbers.byteOffset, 2 * size);
+  for (let r = 0; r < size; r++) {
+    // As n + 0 in hashNumber: -0 hashes as 0.
+    const zero = numbers[r] === 0;
+    const lo = zero ? 0 : words[2 * r]!;
+    const hi = zero ? 0 : words[2 * r + 1]!;
+    let a = Math.imul(lo ^ 0x2545f491, 0x9e3779b1) ^ hi;
+    a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
+    let b = Math.imul(hi ^ 0x68e31da4, 0xcc9e2d51) ^ lo;
+    b = Math.imul(b ^ (b >>> 15), 0x1b873593);
+    const x = rowA[r]!;
+    const y = rowB[r]!;
+    rowA[r] = Math.imul(((x << 5) | (x >>> 27)) ^ (a ^ (a >>> 13)), 0x01000193);
+    rowB[r] = Math.imul(((y << 11) | (y >>> 21)) ^ (b ^ (b >>> 16)), 0x5bd1e995);
+  }
+}
+
+/**
  * Every (hash, line) pair seen, bucketed by the hash's top bits: appending is sequential, and
  * repeats are found at the end one bucket at a time, each bucket's table small enough to stay in
  * cache (one 25 MB table probed at random costs ~180 ns a row in cache misses; this ~25 ns).

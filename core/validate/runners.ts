@@ -9,7 +9,7 @@ import {
 } from "../data/cells.js";
 import type { Cell } from "../data/types.js";
 import { type ColumnRunner, type ColumnState, MissingRule } from "./check.js";
-import { hashConstant, hashNumber, hashString, mixRow } from "./hash.js";
+import { hashConstant, hashNumber, hashString, mixNumbers, mixRow } from "./hash.js";
 import {
   absent,
   bound,
@@ -79,7 +79,17 @@ function numberRunner(ctx: RunnerContext): ColumnRunner {
     } else inRange(n, line, state, hashing);
     return false;
   };
+  // A typed batch with every cell a number needs only the bounds and the row hashes.
+  const plain = numericTokens.size === 0 && !unique;
   return (cells, lines, size, state, rowA, rowB, numbers) => {
+    if (plain && numbers !== undefined && !hasNaN(numbers, size)) {
+      for (let r = 0; r < size; r++) {
+        const n = numbers[r]!;
+        if (n < lo || n > hi) inRange(n, lines[r]!, state, false);
+      }
+      if (rowA !== null) mixNumbers(numbers, size, rowA, rowB!);
+      return;
+    }
     const hashing = rowA !== null || unique;
     for (let r = 0; r < size; r++) {
       // Typed: NaN marks a cell the reader left as text. Integer columns are typed only for whole numbers.
@@ -94,6 +104,11 @@ function numberRunner(ctx: RunnerContext): ColumnRunner {
       if (rowA !== null) mixRow(rowA, rowB!, r);
     }
   };
+}
+
+function hasNaN(numbers: Float64Array, size: number): boolean {
+  for (let r = 0; r < size; r++) if (Number.isNaN(numbers[r])) return true;
+  return false;
 }
 
 function datetimeRunner(ctx: RunnerContext): ColumnRunner {

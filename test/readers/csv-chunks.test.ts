@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readChunksAhead } from "../../core/data/readers/bytes.js";
 import { CsvParser } from "../../core/data/readers/csv-parse.js";
 import { openOne } from "../../core/data/source.js";
 import { rowsOf, tempDir } from "./helpers.js";
@@ -81,5 +83,35 @@ describe("CsvParser fed in two pieces", () => {
       ["plain", "qtail", "last"],
       ['end"', "z", "no newline"],
     ]);
+  });
+});
+
+describe("reading ahead", () => {
+  const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) % 251);
+  const file = join(tempDir({ "b.bin": bytes }), "b.bin");
+
+  it("gives every byte in order, in chunks, whatever the chunk size", async () => {
+    for (const size of [1, 3, 64, 999, 1000, 4096]) {
+      const seen: number[] = [];
+      let chunks = 0;
+      // Each chunk is copied before the next is asked for: its buffer is reused after that.
+      for await (const chunk of readChunksAhead(file, "b.bin", size)) {
+        seen.push(...chunk);
+        chunks++;
+      }
+      expect(seen, `chunks of ${size}`).toEqual([...bytes]);
+      expect(chunks).toBe(Math.ceil(bytes.length / size));
+    }
+  });
+
+  it("stops early, and names the file it cannot open", async () => {
+    for await (const chunk of readChunksAhead(file, "b.bin", 10)) {
+      expect([...chunk]).toEqual([...bytes.subarray(0, 10)]);
+      break;
+    }
+    await expect(readChunksAhead(join(file, "..", "none.bin"), "none.bin").next()).rejects.toMatchObject({
+      message: "no such file",
+      location: { file: "none.bin" },
+    });
   });
 });

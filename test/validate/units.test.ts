@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { quickDecimal as quickNumber } from "../../core/data/cells.js";
 import { CHECK_GROUPS } from "../../core/validate/checks/index.js";
-import { findRepeats, logHash, mergeHashLog, newHashLog } from "../../core/validate/hash.js";
+import {
+  findRepeats,
+  hashNumber,
+  logHash,
+  mergeHashLog,
+  mixNumbers,
+  mixRow,
+  newHashLog,
+} from "../../core/validate/hash.js";
 import { CheckName } from "../../core/validate/schema.js";
 import { keepLine } from "../../core/validate/tally.js";
 
@@ -134,5 +142,29 @@ describe("quickDecimal", () => {
     const value = 0.1 + 0.2;
 
     expect(Math.abs(quickNumber(String(value)) - value)).toBeLessThanOrEqual(4 * Number.EPSILON * value);
+  });
+});
+
+describe("row hashes", () => {
+  it("mixes a typed batch of numbers exactly as hashNumber and mixRow do one cell at a time", () => {
+    const numbers = Float64Array.from([0, -0, 1, -1, 0.1, 1e300, -2.5e-300, 123456789.123, 5e-324, 42]);
+    const size = numbers.length - 1;
+    const [a1, b1] = [Int32Array.from({ length: size }, (_, i) => i * 7919), new Int32Array(size).fill(-3)];
+    const [a2, b2] = [a1.slice(), b1.slice()];
+    mixNumbers(numbers, size, a1, b1);
+    for (let r = 0; r < size; r++) {
+      hashNumber(numbers[r]!);
+      mixRow(a2, b2, r);
+    }
+
+    expect(Array.from(a1)).toEqual(Array.from(a2));
+    expect(Array.from(b1)).toEqual(Array.from(b2));
+  });
+
+  it("hashes -0 as 0 in a typed batch", () => {
+    const [rowA, rowB] = [new Int32Array(2), new Int32Array(2)];
+    mixNumbers(Float64Array.of(0, -0), 2, rowA, rowB);
+
+    expect([rowA[1], rowB[1]]).toEqual([rowA[0], rowB[0]]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Batch, Cell, ColumnHint, RaggedRow, TextCodes } from "../types.js";
 import { RecordReader } from "./csv-record.js";
-import { type Arrays, columnKinds, Kind, scanDecimal, scanned, TextDictionary } from "./csv-typed.js";
+import { type Arrays, columnKinds, Kind, scanDecimal, TextDictionary } from "./csv-typed.js";
 
 const CR = 13;
 
@@ -166,9 +166,8 @@ export class CsvParser {
       const kind = kinds[c]!;
       let k: number;
       if (kind === Kind.number || kind === Kind.integer) {
-        k = scanDecimal(s, a, end, dc, kind === Kind.number);
-        if (k >= 0) numbers[c]![row] = scanned.value;
-        else {
+        k = scanDecimal(s, a, end, dc, kind === Kind.number, numbers[c]!, row);
+        if (k < 0) {
           k = this.fieldEnd(s, a, end);
           numbers[c]![row] = Number.NaN;
           cols[c]![row] = s.slice(a, k);
@@ -205,9 +204,11 @@ export class CsvParser {
       const kind = kinds[c]!;
       const cell = record[c]!;
       if (kind === Kind.number || kind === Kind.integer) {
-        const ok = scanDecimal(cell, 0, cell.length, -1, kind === Kind.number) === cell.length;
-        this.numbers[c]![row] = ok ? scanned.value : Number.NaN;
-        if (!ok) this.cols[c]![row] = cell;
+        const ok = scanDecimal(cell, 0, cell.length, -1, kind === Kind.number, this.numbers[c]!, row) >= 0;
+        if (!ok) {
+          this.numbers[c]![row] = Number.NaN;
+          this.cols[c]![row] = cell;
+        }
       } else if (kind === Kind.text && this.codes[c] !== undefined) {
         const code = this.dictionaries[c]!.scan(cell, 0, cell.length, -1);
         this.codes[c]![row] = code;

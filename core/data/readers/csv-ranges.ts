@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { fsError } from "../../errors.js";
 import type { DataSource, ReadOptions } from "../types.js";
-import { CHUNK_BYTES, readChunks } from "./bytes.js";
+import { readChunksAhead } from "./bytes.js";
 import { readCsvHeader } from "./csv-header.js";
 import type { ByteRange } from "./csv-range.js";
 import { delimiterFor, localFile, openCheckedCsvRange } from "./csv-range.js";
@@ -66,14 +66,7 @@ async function boundaries(
   let quotes = 0;
   let newlines = 0;
   let base = 0;
-  for await (const chunk of readChunks(
-    file.path,
-    file.name,
-    0,
-    Number.POSITIVE_INFINITY,
-    CHUNK_BYTES,
-    true,
-  )) {
+  for await (const chunk of readChunksAhead(file.path, file.name)) {
     let nq = chunk.indexOf(QUOTE);
     for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, nl + 1)) {
       while (nq !== -1 && nq < nl) {

@@ -11,17 +11,23 @@ export type Kind = (typeof Kind)[keyof typeof Kind];
 
 const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 
-/** Written by scanDecimal: the value of the field it just read. */
-export const scanned = { value: 0 };
-
 /**
  * Reads the field at `a`, which ends at the first `dc` char code or at `end`, as plain decimal
  * text: [+-]digits[.digits] with 1 to 15 digits (`dot` false: no point). Returns where the field
- * ends, or -1 for anything else. The value is computed as the validator's and the profile's
+ * ends, or -1 for anything else; the value goes to `out[row]` (straight into the batch's typed
+ * column: no store and load through a shared object). The value is computed as the validator's and the profile's
  * parsers do (an exact mantissa over an exact power of ten rounds once, Clinger's fast path), so
  * it equals theirs and `+text`.
  */
-export function scanDecimal(s: string, a: number, end: number, dc: number, dot: boolean): number {
+export function scanDecimal(
+  s: string,
+  a: number,
+  end: number,
+  dc: number,
+  dot: boolean,
+  out: Float64Array,
+  row: number,
+): number {
   let i = a;
   let negative = false;
   if (i < end) {
@@ -31,23 +37,23 @@ export function scanDecimal(s: string, a: number, end: number, dc: number, dot: 
       i++;
     }
   }
+  const from = i;
   let mantissa = 0;
-  let digits = 0;
-  let decimals = 0;
-  let sawDot = false;
+  // Where the point is, if any: digits and decimals follow from it and the end, not counted per char.
+  let point = -1;
   for (; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      mantissa = mantissa * 10 + (c - 48);
-      digits++;
-      if (sawDot) decimals++;
-    } else if (c === dc) break;
-    else if (c === 46 && dot && !sawDot) sawDot = true;
+    const d = c - 48;
+    if (d >= 0 && d <= 9) mantissa = mantissa * 10 + d;
+    else if (c === dc) break;
+    else if (c === 46 && dot && point < 0) point = i;
     else return -1;
   }
+  const digits = point < 0 ? i - from : i - from - 1;
   if (digits === 0 || digits > 15) return -1;
+  const decimals = point < 0 ? 0 : i - point - 1;
   const value = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
-  scanned.value = negative ? -value : value;
+  out[row] = negative ? -value : value;
   return i;
 }
 
