@@ -1,0 +1,2 @@
+import { createRequire as __mgCreateRequire } from "node:module"; import { fileURLToPath as __mgFileURLToPath } from "node:url"; const require = __mgCreateRequire(import.meta.url); const __filename = __mgFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
+import{a as e}from"./chunk-4HNR4B5C.js";function s(n){let t=n?.status;return typeof t=="number"?t:void 0}async function p(n,t,r,u){let o;try{o=(await r()).data}catch(i){throw u(i,t)}return e(n,o,{what:`unexpected answer from GitHub to ${t}`})}export{s as a,p as b};
