@@ -3,8 +3,9 @@ import path from "node:path";
 import { openData } from "../../core/data/readers/index.js";
 import { inferSchema, renderSchemaYaml } from "../../core/data-schema/index.js";
 import { diffData, duplicateIdWarning, renderDiffMarkdown } from "../../core/diff/index.js";
+import { guessHints } from "../../core/drift/index.js";
 import { ExitCode, fsError, UserError } from "../../core/errors.js";
-import { profileSources } from "../../core/profile/index.js";
+import { profileData } from "../../core/scan/profile-data.js";
 import { intFlag, printJson, projectConfig, requirePositional, stringFlag } from "../common.js";
 import type { Command } from "../context.js";
 
@@ -47,7 +48,15 @@ export const profileCommand: Command = {
     const data = requirePositional(positionals, 0, "DATA");
     const loaded = await projectConfig(ctx, false);
     const sources = await openData(data, { cwd: ctx.io.cwd, delimiter: stringFlag(flags, "delimiter") });
-    const profile = await profileSources(sources, undefined, loaded?.config.data.missing);
+    // The scan engine validate and drift read with: a large CSV file in byte ranges on every core, typed.
+    const missing = loaded?.config.data.missing;
+    const scanned = await profileData(sources, {
+      cwd: ctx.io.cwd,
+      jobs: missing ? { missing: [...missing] } : {},
+      hints: guessHints,
+      logger: ctx.logger,
+    });
+    const profile = scanned.profile.finish();
     const out = stringFlag(flags, "out");
     if (out) {
       await writeOut(ctx.io.cwd, out, `${JSON.stringify(profile)}\n`);
