@@ -28,6 +28,8 @@ export interface DetectDriftOptions extends Omit<CompareOptions, "sorted"> {
   read?: ReadOptions;
   /** Threads for a large local CSV (default: one per core). */
   workers?: number;
+  /** The cell texts read as missing (`data.missing`); default: the shared list. */
+  missing?: readonly string[];
   logger: Logger;
 }
 
@@ -60,15 +62,15 @@ async function loadSides(
   options: DetectDriftOptions,
 ): Promise<[Side, Side]> {
   const pool = new WorkerPool(RANGE_WORKER);
-  const { cwd, read, workers, logger } = options;
+  const { cwd, read, workers, missing, logger } = options;
   try {
     const ref = await logger.group(`profile ${reference}`, () =>
-      loadSide(reference, { cwd, read, workers, pool, logger }),
+      loadSide(reference, { cwd, read, workers, missing, pool, logger }),
     );
     // A stored reference knows the columns' kinds: the current data need not be sampled for them.
     const hints = ref.from === "profile" ? hintsFromProfile(ref.profile) : undefined;
     const cur = await logger.group(`profile ${current}`, () =>
-      loadSide(current, { cwd, read, workers, pool, logger, hints }),
+      loadSide(current, { cwd, read, workers, missing, pool, logger, hints }),
     );
     return [ref, cur];
   } finally {

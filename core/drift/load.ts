@@ -33,6 +33,8 @@ export interface LoadSideOptions {
   workers?: number;
   /** Worker threads shared with other reads (default: this read's own). */
   pool?: WorkerPool;
+  /** The cell texts read as missing (`data.missing`); default: the shared list. */
+  missing?: readonly string[];
   logger?: Logger;
 }
 
@@ -55,7 +57,7 @@ export async function loadSide(location: string, options: LoadSideOptions): Prom
   const data = await profileData(location, {
     cwd: options.cwd,
     read: options.read,
-    jobs: { exact: true },
+    jobs: { exact: true, ...(options.missing && { missing: [...options.missing] }) },
     hints: options.hints ?? guessHints,
     workers: options.workers,
     pool: options.pool,

@@ -24,6 +24,8 @@ export interface ModelDriftOptions extends Omit<CompareOptions, "sorted"> {
   cwd: string;
   logger: Logger;
   read?: ReadOptions;
+  /** The cell texts read as missing (`data.missing`); default: the shared list. */
+  missing?: readonly string[];
   /** Model folder: modelgate.json (features, target, classes) and profile.json (training data). */
   model: string;
   /** The prediction server's JSON Lines log, read as current data. */
@@ -55,6 +57,7 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
   const reference = await loadSide(referenceFile, {
     cwd: options.cwd,
     read: options.read,
+    missing: options.missing,
     logger: options.logger,
   });
   const compare = {
@@ -69,6 +72,7 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
     const current = await loadSide(options.current, {
       cwd: options.cwd,
       read: options.read,
+      missing: options.missing,
       hints,
       logger: options.logger,
     });

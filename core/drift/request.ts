@@ -107,6 +107,7 @@ export async function runDriftRequest(
     columnsField: ctx.field("columns"),
     cwd,
     read: { delimiter: input.delimiter ?? config?.data.delimiter },
+    missing: config?.data.missing,
     logger,
   };
   const minLabels = parsed(input, "min-labels", ctx) ?? config?.drift.minLabels;

@@ -50,6 +50,31 @@ describe("modelgate drift", () => {
     expect(typeof result.columns[0].effectSize).toBe("number");
   });
 
+  test("the config's data.missing reads a sentinel as missing on both sides, not as a value that drifted", async () => {
+    // The current side has a fifth of its cells replaced by the sentinel -999; the rest is the same distribution.
+    const current = normals(1000, 2).map((v, i) => (i % 5 === 0 ? "-999" : v.toFixed(4)));
+    const files = {
+      "ref.csv": csv("x", normals(1000, 1)),
+      "cur.csv": `x\n${current.join("\n")}\n`,
+    };
+    const plain = await project({
+      ...files,
+      "modelgate.yml": "version: 1\nname: demo\ndata: { train: ref.csv, target: y }\n",
+    });
+    const sentinel = await project({
+      ...files,
+      "modelgate.yml": "version: 1\nname: demo\ndata: { train: ref.csv, target: y, missing: ['-999'] }\n",
+    });
+
+    const asValue = await drift({ reference: "ref.csv", current: "cur.csv", method: "ks" }, plain);
+    const asMissing = await drift({ reference: "ref.csv", current: "cur.csv", method: "ks" }, sentinel);
+
+    expect(asValue.code).toBe(1);
+    expect(JSON.parse(asValue.stdout).columns[0]).toMatchObject({ column: "x", drift: true });
+    expect(asMissing.code).toBe(0);
+    expect(JSON.parse(asMissing.stdout).columns[0]).toMatchObject({ column: "x", drift: false });
+  });
+
   test("defaults from the config's drift: block; flags override them", async () => {
     const cwd = await project({
       "modelgate.yml":
