@@ -54,12 +54,8 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
   const manifest = await readManifest(options.model, options.cwd);
   const features = manifest.features.map((f) => f.name);
   const referenceFile = options.reference ?? path.join(options.model, PROFILE_FILE);
-  const reference = await loadSide(referenceFile, {
-    cwd: options.cwd,
-    read: options.read,
-    missing: options.missing,
-    logger: options.logger,
-  });
+  const reading = { cwd: options.cwd, read: options.read, missing: options.missing, logger: options.logger };
+  const reference = await loadSide(referenceFile, reading);
   const compare = {
     ...options,
     columns: options.columns ?? features,
@@ -69,13 +65,7 @@ export async function detectModelDrift(options: ModelDriftOptions): Promise<Drif
     if (!options.current)
       throw new UserError("give a prediction log or current data", { field: options.fields?.log ?? "--log" });
     const hints = reference.from === "profile" ? hintsFromProfile(reference.profile) : undefined;
-    const current = await loadSide(options.current, {
-      cwd: options.cwd,
-      read: options.read,
-      missing: options.missing,
-      hints,
-      logger: options.logger,
-    });
+    const current = await loadSide(options.current, { ...reading, hints });
     return compareProfiles(reference.profile, current.profile, {
       ...compare,
       sorted: { reference: reference.sorted, current: current.sorted },

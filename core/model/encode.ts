@@ -1,4 +1,10 @@
-import { DEFAULT_TOKENS, datetimeParts } from "../data/cells.js";
+import {
+  datetimeParts,
+  finiteNumber,
+  type MissingTokens,
+  missingTokens,
+  parseDecimal,
+} from "../data/cells.js";
 import type { Cell } from "../data/types.js";
 import { UserError } from "../errors.js";
 import {
@@ -67,15 +73,20 @@ export function encodeBlock(
   rows: number,
 ): void {
   const width = encodedWidth(prep.features);
+  // The training data's missing-value texts (`data.missing`, kept in the preprocessor): the same cells are
+  // missing when the model learns, evaluates and serves.
+  const tokens = missingTokens(prep.missing);
   let offset = at;
   const features = prep.features;
   for (let c = 0; c < features.length; c++) {
     const feature = features[c]!;
     const cells = columns[c]!;
-    if (feature.kind === "numeric") encodeNumeric(feature, cells, out, offset, width, start, rows);
-    else if (feature.kind === "boolean") encodeBoolean(feature, cells, out, offset, width, start, rows);
-    else if (feature.kind === "datetime") encodeDatetime(feature, cells, out, offset, width, start, rows);
-    else encodeCategorical(feature, cells, out, offset, width, start, rows);
+    if (feature.kind === "numeric") encodeNumeric(feature, cells, out, offset, width, start, rows, tokens);
+    else if (feature.kind === "boolean")
+      encodeBoolean(feature, cells, out, offset, width, start, rows, tokens);
+    else if (feature.kind === "datetime")
+      encodeDatetime(feature, cells, out, offset, width, start, rows, tokens);
+    else encodeCategorical(feature, cells, out, offset, width, start, rows, tokens);
     offset += featureWidth(feature);
   }
 }
@@ -92,33 +103,48 @@ type ColumnEncoder<K extends Feature["kind"]> = (
   width: number,
   start: number,
   rows: number,
+  tokens: MissingTokens,
 ) => void;
+
+/** Missing-value texts that read as numbers (`data.missing: ["-999"]`): a numeric cell equal to one is missing. */
+const numericTokenSets = new WeakMap<MissingTokens, Set<number>>();
+export function numericTokens(tokens: MissingTokens): Set<number> {
+  let set = numericTokenSets.get(tokens);
+  if (!set) {
+    set = new Set(tokens.list.map((t) => parseDecimal(t)).filter((n) => n - n === 0));
+    numericTokenSets.set(tokens, set);
+  }
+  return set;
+}
 
 // `v - v === 0` is Number.isFinite for a number; anything else (strings from CSV, null) takes toNumber,
 // which the first test has ruled out. The flag's test is the same for every row: the branch is free.
-const encodeNumeric: ColumnEncoder<"numeric"> = (feature, cells, out, at, width, start, rows) => {
+const encodeNumeric: ColumnEncoder<"numeric"> = (feature, cells, out, at, width, start, rows, tokens) => {
   const { median, mean, std, missingIndicator } = feature;
+  const sentinels = numericTokens(tokens);
+  const checked = sentinels.size > 0;
   for (let r = 0, p = at; r < rows; r++, p += width) {
     const cell = cells[start + r];
-    const value = typeof cell === "number" ? cell : toNumber(cell);
-    const absent = value - value !== 0;
+    const value = typeof cell === "number" ? cell : finiteNumber(cell, tokens);
+    const absent = value - value !== 0 || (checked && sentinels.has(value));
     out[p] = ((absent ? median : value) - mean) / std;
     if (missingIndicator) out[p + 1] = absent ? 1 : 0;
   }
 };
 
-const encodeBoolean: ColumnEncoder<"boolean"> = (feature, cells, out, at, width, start, rows) => {
+const encodeBoolean: ColumnEncoder<"boolean"> = (feature, cells, out, at, width, start, rows, tokens) => {
   for (let r = 0, p = at; r < rows; r++, p += width) {
-    const value = toBoolean(cells[start + r]);
+    const cell = cells[start + r];
+    const value = typeof cell === "string" && tokens.has(cell) ? Number.NaN : toBoolean(cell);
     out[p] = Number.isNaN(value) ? feature.fill : value;
   }
 };
 
 /** Each date part standardised (the training median when the date is missing), then the flag. */
-const encodeDatetime: ColumnEncoder<"datetime"> = (feature, cells, out, at, width, start, rows) => {
+const encodeDatetime: ColumnEncoder<"datetime"> = (feature, cells, out, at, width, start, rows, tokens) => {
   const parts = feature.parts;
   for (let r = 0, p = at; r < rows; r++, p += width) {
-    const ms = dateValue(cells[start + r], DEFAULT_TOKENS);
+    const ms = dateValue(cells[start + r], tokens);
     const absent = Number.isNaN(ms);
     const date = absent ? undefined : datetimeParts(ms);
     for (let i = 0; i < parts.length; i++) {
@@ -140,12 +166,12 @@ interface Slots {
 }
 const slotMaps = new WeakMap<Extract<Feature, { kind: "categorical" }>, Slots>();
 
-function slotsOf(feature: Extract<Feature, { kind: "categorical" }>): Slots {
+function slotsOf(feature: Extract<Feature, { kind: "categorical" }>, tokens: MissingTokens): Slots {
   let slots = slotMaps.get(feature);
   if (!slots) {
     const byLabel = new Map(feature.categories.map((label, i) => [label, i]));
     const exact = new Map(
-      [...byLabel].filter(([label]) => !isMissing(label) && categoryKey(labelOf(label)) === label),
+      [...byLabel].filter(([label]) => !isMissing(label, tokens) && categoryKey(labelOf(label)) === label),
     );
     slots = { byLabel, exact };
     slotMaps.set(feature, slots);
@@ -153,14 +179,23 @@ function slotsOf(feature: Extract<Feature, { kind: "categorical" }>): Slots {
   return slots;
 }
 
-const encodeCategorical: ColumnEncoder<"categorical"> = (feature, cells, out, at, width, start, rows) => {
-  const { byLabel, exact } = slotsOf(feature);
+const encodeCategorical: ColumnEncoder<"categorical"> = (
+  feature,
+  cells,
+  out,
+  at,
+  width,
+  start,
+  rows,
+  tokens,
+) => {
+  const { byLabel, exact } = slotsOf(feature, tokens);
   const unknown = feature.categories.length;
   const { shares } = feature;
   for (let r = 0, p = at; r < rows; r++, p += width) {
     const cell = cells[start + r]!;
     let slot = (typeof cell === "string" ? exact.get(cell) : undefined) ?? -1;
-    if (slot < 0 && !isMissing(cell)) slot = byLabel.get(categoryKey(labelOf(cell))) ?? -1;
+    if (slot < 0 && !isMissing(cell, tokens)) slot = byLabel.get(categoryKey(labelOf(cell))) ?? -1;
     // An unseen or missing value reads as the training mix of categories: every weight it touches was
     // trained. (An all-zero row measured seed-dependent, spread 0.15; the mix stays within 0.05.)
     if (slot < 0 && shares) {
@@ -180,7 +215,8 @@ export function encodeTarget(
 ): Float32Array {
   const target = prep.target;
   const y = new Float32Array(cells.length);
-  const absent = cells.findIndex((cell) => isMissing(cell));
+  const tokens = missingTokens(prep.missing);
+  const absent = cells.findIndex((cell) => isMissing(cell, tokens));
   if (absent >= 0) {
     throw new UserError(`target column "${target.name}" is missing on ${rowName(table, absent)}`, {
       field: target.name,

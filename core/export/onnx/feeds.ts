@@ -1,6 +1,7 @@
+import { finiteNumber, type MissingTokens, missingTokens } from "../../data/cells.js";
 import type { Cell } from "../../data/types.js";
-import { featureColumns } from "../../model/encode.js";
-import { isMissing, labelOf, type Table, toBoolean, toNumber } from "../../model/preprocess.js";
+import { featureColumns, numericTokens } from "../../model/encode.js";
+import { isMissing, labelOf, type Table, toBoolean } from "../../model/preprocess.js";
 import type { Preprocessor } from "../../model/schema.js";
 
 /** One graph input's values, [rows, 1]. */
@@ -13,14 +14,29 @@ export type Feed = { type: "float64"; values: Float64Array } | { type: "string";
  */
 export function onnxFeeds(prep: Preprocessor, table: Table): Record<string, Feed> {
   const columns = featureColumns(prep, table);
+  // The training data's missing-value texts (`data.missing`): missing here as when modelgate encodes.
+  const tokens = missingTokens(prep.missing);
   return Object.fromEntries(
-    prep.features.map((feature, c) => [feature.name, feedOf(feature.kind, columns[c]!)]),
+    prep.features.map((feature, c) => [feature.name, feedOf(feature.kind, columns[c]!, tokens)]),
   );
 }
 
-function feedOf(kind: Preprocessor["features"][number]["kind"], cells: Cell[]): Feed {
+function feedOf(kind: Preprocessor["features"][number]["kind"], cells: Cell[], tokens: MissingTokens): Feed {
   if (kind === "categorical")
-    return { type: "string", values: cells.map((c) => (isMissing(c) ? "" : labelOf(c))) };
-  const read = kind === "numeric" ? toNumber : toBoolean;
-  return { type: "float64", values: Float64Array.from(cells, read) };
+    return { type: "string", values: cells.map((c) => (isMissing(c, tokens) ? "" : labelOf(c))) };
+  if (kind !== "numeric")
+    return {
+      type: "float64",
+      values: Float64Array.from(cells, (c) =>
+        typeof c === "string" && tokens.has(c) ? Number.NaN : toBoolean(c),
+      ),
+    };
+  const sentinels = numericTokens(tokens);
+  return {
+    type: "float64",
+    values: Float64Array.from(cells, (c) => {
+      const value = typeof c === "number" ? c : finiteNumber(c, tokens);
+      return sentinels.has(value) ? Number.NaN : value;
+    }),
+  };
 }
