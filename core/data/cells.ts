@@ -44,6 +44,8 @@ export const DEFAULT_MISSING: readonly string[] = [
 /** A set of missing-value texts, matched exactly (no trimming, case as listed). */
 export class MissingTokens {
   readonly list: readonly string[];
+  /** The tokens that read as finite numbers (`-999`): a number cell equal to one is missing too. */
+  readonly numbers: ReadonlySet<number>;
   readonly #set: Set<string>;
   readonly #longest: number;
   /** Bit c set when some token starts with char code c (c < 128): most cells are ruled out by one look. */
@@ -52,6 +54,7 @@ export class MissingTokens {
 
   constructor(list: readonly string[]) {
     this.list = [...list];
+    this.numbers = new Set(list.map((t) => parseDecimal(t)).filter((n) => n - n === 0));
     this.#set = new Set(list);
     this.#longest = Math.max(0, ...list.map((t) => t.length));
     let nonAscii = false;

@@ -1,10 +1,4 @@
-import {
-  datetimeParts,
-  finiteNumber,
-  type MissingTokens,
-  missingTokens,
-  parseDecimal,
-} from "../data/cells.js";
+import { datetimeParts, finiteNumber, type MissingTokens, missingTokens } from "../data/cells.js";
 import type { Cell } from "../data/types.js";
 import { UserError } from "../errors.js";
 import {
@@ -106,22 +100,11 @@ type ColumnEncoder<K extends Feature["kind"]> = (
   tokens: MissingTokens,
 ) => void;
 
-/** Missing-value texts that read as numbers (`data.missing: ["-999"]`): a numeric cell equal to one is missing. */
-const numericTokenSets = new WeakMap<MissingTokens, Set<number>>();
-export function numericTokens(tokens: MissingTokens): Set<number> {
-  let set = numericTokenSets.get(tokens);
-  if (!set) {
-    set = new Set(tokens.list.map((t) => parseDecimal(t)).filter((n) => n - n === 0));
-    numericTokenSets.set(tokens, set);
-  }
-  return set;
-}
-
 // `v - v === 0` is Number.isFinite for a number; anything else (strings from CSV, null) takes toNumber,
 // which the first test has ruled out. The flag's test is the same for every row: the branch is free.
 const encodeNumeric: ColumnEncoder<"numeric"> = (feature, cells, out, at, width, start, rows, tokens) => {
   const { median, mean, std, missingIndicator } = feature;
-  const sentinels = numericTokens(tokens);
+  const sentinels = tokens.numbers;
   const checked = sentinels.size > 0;
   for (let r = 0, p = at; r < rows; r++, p += width) {
     const cell = cells[start + r];

@@ -75,7 +75,8 @@ export class ColumnAccumulator {
     text?: TextCodes,
   ): void {
     this.counters[COUNT]! += size;
-    if (numbers !== undefined && size > 0) {
+    const sentinels = this.tokens.numbers;
+    if (numbers !== undefined && size > 0 && sentinels.size === 0) {
       // A typed column whose cells all parsed (no NaN, so a NaN sum): counted in place, no copy.
       let sum = 0;
       for (let r = 0; r < size; r++) sum += numbers[r]!;
@@ -91,6 +92,7 @@ export class ColumnAccumulator {
         // NaN marks a cell the reader left as text.
         const n = numbers[r]!;
         if (Number.isNaN(n)) k = this.countCell(cells[r], scratch, k);
+        else if (sentinels.size > 0 && sentinels.has(n)) this.counters[MISSING]!++;
         else scratch[k++] = n;
         continue;
       }
@@ -122,7 +124,8 @@ export class ColumnAccumulator {
         return k + 1;
       }
       this.countText(cell, n);
-    } else if (typeof cell === "number") {
+    } else if (typeof cell === "number" && this.tokens.numbers.has(cell)) c[MISSING]!++;
+    else if (typeof cell === "number") {
       if (cell - cell === 0) {
         scratch[k] = cell;
         return k + 1;

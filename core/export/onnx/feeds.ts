@@ -1,6 +1,6 @@
 import { finiteNumber, type MissingTokens, missingTokens } from "../../data/cells.js";
 import type { Cell } from "../../data/types.js";
-import { featureColumns, numericTokens } from "../../model/encode.js";
+import { featureColumns } from "../../model/encode.js";
 import { isMissing, labelOf, type Table, toBoolean } from "../../model/preprocess.js";
 import type { Preprocessor } from "../../model/schema.js";
 
@@ -31,7 +31,7 @@ function feedOf(kind: Preprocessor["features"][number]["kind"], cells: Cell[], t
         typeof c === "string" && tokens.has(c) ? Number.NaN : toBoolean(c),
       ),
     };
-  const sentinels = numericTokens(tokens);
+  const sentinels = tokens.numbers;
   return {
     type: "float64",
     values: Float64Array.from(cells, (c) => {
