@@ -4,6 +4,7 @@ import { UserError } from "../errors.js";
 import { resolveRef, rollbackIn, setAliasIn } from "./aliases.js";
 import { collectModelFiles, RESERVED_FILE, sha256, writeVerified } from "./files.js";
 import { GitData, type GitHubClient, type TreeEntry } from "./git-data.js";
+import { registryLayout } from "./layout.js";
 import { parseLineage } from "./lineage.js";
 import * as records from "./records.js";
 import { AliasIndex, type FileEntry, type Lineage, ModelName, type ModelVersion } from "./schema.js";
@@ -68,7 +69,7 @@ export class GitHubStore implements RegistryStore {
       const tree = await this.modelTree(snapshot, name);
       const version = Math.max(0, ...versionsIn(tree)) + 1;
       const record = records.newVersion(checked, { name, version, files, at: this.now() });
-      const prefix = `models/${name}/versions/${version}`;
+      const prefix = registryLayout.version(name, version);
       const index = await this.git.createBlob(Buffer.from(records.text(record)));
       return {
         message: `register ${name} v${version}`,
@@ -133,7 +134,7 @@ export class GitHubStore implements RegistryStore {
 
   private where(name: string): string {
     const { owner, repo } = this.options;
-    return `${owner}/${repo}@${this.git.target.branch}:models/${name}`;
+    return `${owner}/${repo}@${this.git.target.branch}:${registryLayout.model(name)}`;
   }
 
   private async snapshot(): Promise<Snapshot> {
@@ -185,7 +186,7 @@ export class GitHubStore implements RegistryStore {
       const tree = await this.existingModel(snapshot, name);
       const { index, result } = change(await this.readAliases(tree, name), versionsIn(tree));
       const sha = await this.git.createBlob(Buffer.from(records.text(AliasIndex.parse(index))));
-      return { message, files: [{ path: `models/${name}/aliases.json`, sha }], result };
+      return { message, files: [{ path: registryLayout.aliases(name), sha }], result };
     });
   }
 

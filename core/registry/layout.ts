@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import { RESERVED_FILE } from "./files.js";
-import { AliasIndex, ModelVersion, parseIndexFile } from "./schema.js";
+import { readAliases, readVersion } from "./records.js";
+import type { ModelVersion } from "./schema.js";
 import { checkModelName } from "./store.js";
 
 /**
@@ -33,7 +34,7 @@ export async function readChampionRecord(
   const aliasesFile = registryLayout.aliases(name);
   const aliases = await read(aliasesFile);
   if (aliases === undefined) return undefined;
-  const version = parseIndexFile(AliasIndex, aliases, shown(aliasesFile)).aliases.champion;
+  const version = readAliases(aliases, shown(aliasesFile)).aliases.champion;
   if (version === undefined) return undefined;
   const recordFile = registryLayout.versionRecord(name, version);
   const text = await read(recordFile);
@@ -42,12 +43,5 @@ export async function readChampionRecord(
       file: shown(recordFile),
     });
   }
-  const record = parseIndexFile(ModelVersion, text, shown(recordFile));
-  if (record.name !== name || record.version !== version) {
-    throw new UserError(
-      `corrupted registry index: the folder of ${name} v${version} holds a record of ${record.name} v${record.version}`,
-      { file: shown(recordFile), field: "version" },
-    );
-  }
-  return record;
+  return readVersion(text, shown(recordFile), name, version);
 }

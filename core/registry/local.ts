@@ -4,6 +4,7 @@ import path from "node:path";
 import { fsError } from "../errors.js";
 import { resolveRef, rollbackIn, setAliasIn } from "./aliases.js";
 import { collectModelFiles, copyHashed, copyVerified, RESERVED_FILE } from "./files.js";
+import { registryLayout } from "./layout.js";
 import { parseLineage } from "./lineage.js";
 import { type LockOptions, withLock } from "./lock.js";
 import * as records from "./records.js";
@@ -27,7 +28,7 @@ export class LocalStore implements RegistryStore {
   ) {}
 
   private modelDir(name: string): string {
-    return path.join(this.root, "models", checkModelName(name));
+    return path.join(this.root, ...registryLayout.model(name).split("/"));
   }
 
   private now(): string {
