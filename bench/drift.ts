@@ -16,7 +16,7 @@ import {
   printSideBySide,
   ROWS,
 } from "./side-by-side.js";
-import { type Timed, timed } from "./timing.js";
+import { AS_DIST, type Timed, timed } from "./timing.js";
 
 const CLI = path.resolve(import.meta.dirname, "../bin/modelgate.js");
 const STORED = "engine: stored profile vs raw";
@@ -33,12 +33,7 @@ async function bundleDriver(): Promise<string> {
       "validate-worker": path.resolve(import.meta.dirname, "../core/scan/validate-worker.ts"),
     },
     outdir: dir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    minify: true,
+    ...AS_DIST,
     logLevel: "warning",
   });
   return path.join(dir, "driver.js");

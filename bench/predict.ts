@@ -10,7 +10,7 @@ import { trainModel } from "../core/model/train.js";
 import { loadTable } from "../core/pipeline/dataset.js";
 import { silentLogger } from "../core/ports.js";
 import { BENCH_DIR, generateTable } from "./data.js";
-import { pythonWithPackages, type Timed, timed } from "./timing.js";
+import { AS_DIST, pythonWithPackages, type Timed, timed } from "./timing.js";
 
 // Batch inference of 50k rows (12 float, 4 integer, 3 category columns: the benchmark table) by the same
 // (64, 32) MLP classifier: modelgate (encode + network, as evaluate and serve run it), the model exported
@@ -198,16 +198,6 @@ async function trainAndExport(trainCsv: string, modelDir: string, onnxFile: stri
     producerVersion: "bench",
   });
 }
-
-// scripts/build.mjs's settings for dist/.
-const AS_DIST = {
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  minify: true,
-} as const;
 
 /** The runner bundled as dist/ bundles modelgate, so its start-up is a user's; the ONNX runtimes stay external. */
 async function bundleRunner(): Promise<string> {

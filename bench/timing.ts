@@ -76,3 +76,13 @@ export async function pythonWithPackages(modules: string[]): Promise<string | un
   }
   return undefined;
 }
+
+/** scripts/build.mjs's esbuild settings for dist/: a bench that bundles a driver starts up as a user's CLI does. */
+export const AS_DIST = {
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+} as const;
