@@ -3,55 +3,29 @@
  * YAML, so the tests can show it both passes the real files and catches a bad one.
  */
 
-export interface Violation {
-  rule: string;
-  where: string;
-  message: string;
-}
+import { configInWorkspace, driftReportsOnlyOnPullRequests, gatesFromTheBase } from "./modelgate-rules.js";
+import {
+  at,
+  contexts,
+  expr,
+  isMap,
+  jobs,
+  type Mapping,
+  runsPullRequestCode,
+  steps,
+  triggers,
+  usesOf,
+  type Violation,
+  withOf,
+} from "./workflow-model.js";
 
-type Map = Record<string, unknown>;
+export { checkPins, type Pins } from "./pin-rules.js";
+export { expr, triggers, type Violation } from "./workflow-model.js";
 
-/** A GitHub Actions expression, `${{ code }}` (built here so the linter does not take it for a typo'd template). */
-export const expr = (code: string) => `\${{ ${code} }}`;
 const RUNNER_TEMP = expr("runner.temp");
 
-const isMap = (value: unknown): value is Map =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** Event names from `on:` in any of its three shapes. */
-export function triggers(workflow: Map): string[] {
-  const on = workflow.on;
-  if (typeof on === "string") return [on];
-  if (Array.isArray(on)) return on.map(String);
-  return isMap(on) ? Object.keys(on) : [];
-}
-
-interface Step {
-  job: string;
-  index: number;
-  step: Map;
-}
-
-function jobs(workflow: Map): [string, Map][] {
-  return isMap(workflow.jobs)
-    ? Object.entries(workflow.jobs).filter((e): e is [string, Map] => isMap(e[1]))
-    : [];
-}
-
-function steps(workflow: Map): Step[] {
-  return jobs(workflow).flatMap(([job, body]) =>
-    (Array.isArray(body.steps) ? body.steps : []).flatMap((step, index) =>
-      isMap(step) ? [{ job, index, step }] : [],
-    ),
-  );
-}
-
-const usesOf = (step: Map) => (typeof step.uses === "string" ? step.uses : "");
-const withOf = (step: Map): Map => (isMap(step.with) ? step.with : {});
-const at = (s: Step) => `jobs.${s.job}.steps[${s.index}]`;
-
 /** Top level: read or none only. Jobs that need more say so themselves, as a map (never write-all). */
-function permissions(workflow: Map): Violation[] {
+function permissions(workflow: Mapping): Violation[] {
   const rule = "permissions";
   const out: Violation[] = [];
   const top = workflow.permissions;
@@ -80,7 +54,7 @@ function permissions(workflow: Map): Violation[] {
   return out;
 }
 
-function noPullRequestTarget(workflow: Map): Violation[] {
+function noPullRequestTarget(workflow: Mapping): Violation[] {
   return triggers(workflow).includes("pull_request_target")
     ? [
         {
@@ -92,22 +66,12 @@ function noPullRequestTarget(workflow: Map): Violation[] {
     : [];
 }
 
-/** Context names in the `${{ }}` expressions of a string, e.g. `inputs.sha`, `github.event.pull_request.head.sha`. */
-function contexts(text: string): string[] {
-  const names: string[] = [];
-  for (const [, body] of text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) {
-    const code = (body ?? "").replace(/'[^']*'/g, "");
-    names.push(...(code.match(/[A-Za-z_][\w-]*(?:\.[\w-]+)+/g) ?? []));
-  }
-  return names;
-}
-
 /**
  * Every checkout names a commit SHA (never a branch, which moves between the trigger and the checkout)
  * and leaves no token in .git/config. Pull requests check out the head SHA; dispatched chat-ops
  * runs the SHA the bot captured when the command was given (input `sha`).
  */
-function checkoutSha(workflow: Map): Violation[] {
+function checkoutSha(workflow: Mapping): Violation[] {
   const rule = "checkout-sha";
   const events = triggers(workflow);
   const takesSha =
@@ -154,7 +118,7 @@ function checkoutSha(workflow: Map): Violation[] {
 }
 
 /** Artifacts (from this run or another) land outside the workspace, so they cannot overwrite checked-out code. */
-function artifactsInRunnerTemp(workflow: Map): Violation[] {
+function artifactsInRunnerTemp(workflow: Mapping): Violation[] {
   return steps(workflow)
     .filter((s) => usesOf(s.step).startsWith("actions/download-artifact@"))
     .filter((s) => !String(withOf(s.step).path ?? "").startsWith(RUNNER_TEMP))
@@ -168,7 +132,7 @@ function artifactsInRunnerTemp(workflow: Map): Violation[] {
 const SAME_REPO = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository/;
 
 /** A pull_request run may come from a fork: its jobs touch no secret unless guarded to same-repo pull requests. */
-function noSecretsOnPullRequests(workflow: Map): Violation[] {
+function noSecretsOnPullRequests(workflow: Mapping): Violation[] {
   if (!triggers(workflow).includes("pull_request")) return [];
   const rule = "no-secrets-on-pull-requests";
   const out: Violation[] = [];
@@ -200,7 +164,7 @@ export function pinned(uses: string): boolean {
   return /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/.test(uses);
 }
 
-function pinnedActions(workflow: Map): Violation[] {
+function pinnedActions(workflow: Mapping): Violation[] {
   const out: Violation[] = [];
   for (const [job, body] of jobs(workflow)) {
     if (typeof body.uses === "string" && !pinned(body.uses)) {
@@ -215,7 +179,7 @@ function pinnedActions(workflow: Map): Violation[] {
 }
 
 /** `${{ }}` in a script is pasted in before the shell parses it (script injection); values go in by env. */
-function noExpressionsInRun(workflow: Map): Violation[] {
+function noExpressionsInRun(workflow: Mapping): Violation[] {
   return steps(workflow)
     .filter((s) => typeof s.step.run === "string" && s.step.run.includes("${{"))
     .map((s) => ({
@@ -226,20 +190,8 @@ function noExpressionsInRun(workflow: Map): Violation[] {
 }
 
 /** A job's `permissions:` map grants some write scope. */
-function writes(body: Map): boolean {
+function writes(body: Mapping): boolean {
   return isMap(body.permissions) && Object.values(body.permissions).some((level) => level === "write");
-}
-
-/** The commit a job runs is a pull request's: it checks one out, or the workflow runs on pull requests. */
-function runsPullRequestCode(workflow: Map, job: string): boolean {
-  const events = triggers(workflow);
-  return steps(workflow)
-    .filter((s) => s.job === job && usesOf(s.step).startsWith("actions/checkout@"))
-    .some((s) => {
-      if (events.includes("pull_request") || events.includes("merge_group")) return true;
-      const names = contexts(String(withOf(s.step).ref ?? ""));
-      return names.includes("inputs.sha") || names.includes("github.event.pull_request.head.sha");
-    });
 }
 
 /**
@@ -247,7 +199,7 @@ function runsPullRequestCode(workflow: Map, job: string): boolean {
  * pull_request/merge_group) holds no write token and no secret: the commit's code, config and installed
  * packages run in it. Work that writes runs in another job, on the trusted commit.
  */
-function readOnlyPullRequestRuns(workflow: Map): Violation[] {
+function readOnlyPullRequestRuns(workflow: Mapping): Violation[] {
   const rule = "read-only-pull-request-runs";
   const out: Violation[] = [];
   for (const [job, body] of jobs(workflow)) {
@@ -278,7 +230,7 @@ const INSTALLS = /\bnpm\s+(install|i|ci|add)\b/;
  * pull request's code, with the job's token). An install is exact-version, into RUNNER_TEMP, scripts off,
  * registry named.
  */
-function noNpxInCheckout(workflow: Map): Violation[] {
+function noNpxInCheckout(workflow: Mapping): Violation[] {
   const rule = "no-npx-in-checkout";
   const out: Violation[] = [];
   for (const s of steps(workflow)) {
@@ -305,85 +257,6 @@ function noNpxInCheckout(workflow: Map): Violation[] {
   return out;
 }
 
-const isDrift = (uses: string) => /^[\w.-]+\/modelgate\/actions\/drift@/.test(uses);
-const isEvaluate = (uses: string) => /^[\w.-]+\/modelgate\/actions\/evaluate@/.test(uses);
-const isModelgate = (uses: string) => /^[\w.-]+\/modelgate(\/actions\/[\w-]+)?@/.test(uses);
-
-/** The drift action on a pull request's commit only reports: its config must not drive the real issue or a retrain. */
-function driftReportsOnlyOnPullRequests(workflow: Map): Violation[] {
-  const rule = "drift-reports-only-on-pull-requests";
-  const out: Violation[] = [];
-  for (const s of steps(workflow)) {
-    if (!isDrift(usesOf(s.step)) || !runsPullRequestCode(workflow, s.job)) continue;
-    for (const key of ["issue", "retrain"]) {
-      const value = withOf(s.step)[key];
-      if (value !== "false" && value !== false) {
-        out.push({
-          rule,
-          where: `${at(s)}.with.${key}`,
-          message: `must be "false" on a pull request's commit`,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** The evaluate action reads the gates at the base (events) or dispatched branch; a workflow never names its own ref. */
-function gatesFromTheBase(workflow: Map): Violation[] {
-  const out: Violation[] = [];
-  for (const s of steps(workflow)) {
-    if (!isEvaluate(usesOf(s.step))) continue;
-    for (const key of ["gates-ref", "gates"]) {
-      if (key in withOf(s.step)) {
-        out.push({
-          rule: "gates-from-the-base",
-          where: `${at(s)}.with.${key}`,
-          message: "gates come from the base branch's modelgate.yml",
-        });
-      }
-    }
-    const env = isMap(s.step.env) ? s.step.env : {};
-    for (const key of ["GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_SHA"]) {
-      if (key in env) {
-        out.push({
-          rule: "gates-from-the-base",
-          where: `${at(s)}.env.${key}`,
-          message: "the runner's event names the base",
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** `config` and `schema` of a modelgate step: a plain relative path in the workspace (the action refuses others too). */
-function configInWorkspace(workflow: Map): Violation[] {
-  const out: Violation[] = [];
-  for (const s of steps(workflow)) {
-    if (!isModelgate(usesOf(s.step))) continue;
-    for (const key of ["config", "schema"]) {
-      const value = withOf(s.step)[key];
-      if (value === undefined) continue;
-      const text = String(value);
-      const bad =
-        text.includes("${{") ||
-        /^[a-z][a-z0-9+.-]*:/i.test(text) ||
-        text.startsWith("/") ||
-        text.startsWith("~") ||
-        text.split(/[\\/]/).includes("..");
-      if (bad) {
-        out.push({
-          rule: "config-in-workspace",
-          where: `${at(s)}.with.${key}`,
-          message: `'${text}' is not a plain path in the workspace`,
-        });
-      }
-    }
-  }
-  return out;
-}
-
 export const RULES = [
   permissions,
   noPullRequestTarget,
@@ -402,44 +275,4 @@ export const RULES = [
 export function checkWorkflow(workflow: unknown): Violation[] {
   if (!isMap(workflow)) return [{ rule: "shape", where: "", message: "a workflow is a map" }];
   return RULES.flatMap((rule) => rule(workflow));
-}
-
-/** action-pins.json: each action repository's verified tag and the commit it names. */
-export type Pins = Record<string, { tag: string; sha: string; inputs?: string[] }>;
-
-/**
- * The rules that need the text: each SHA pin names its tag in a comment (`# vX.Y.Z`), and that tag and
- * SHA are the ones recorded in action-pins.json (read from the action repository's own tags).
- */
-export function checkPins(text: string, pins: Pins): Violation[] {
-  const out: Violation[] = [];
-  text.split("\n").forEach((line, index) => {
-    const match = /^\s*(?:-\s*)?uses:\s*["']?([^\s"'#]+)["']?\s*(?:#\s*(.*))?$/.exec(line);
-    if (!match) return;
-    const uses = match[1]!;
-    const comment = (match[2] ?? "").trim();
-    const where = `line ${index + 1}`;
-    const pin = /^([\w.-]+\/[\w.-]+)(?:\/[\w./-]+)?@([0-9a-f]{40})$/.exec(uses);
-    if (!pin) return;
-    const tag = /^(v\d+\.\d+\.\d+)$/.exec(comment)?.[1];
-    if (!tag) {
-      out.push({
-        rule: "pin-names-its-tag",
-        where,
-        message: `${uses} needs a '# vX.Y.Z' comment naming its tag`,
-      });
-      return;
-    }
-    const known = pins[pin[1]!];
-    if (!known) {
-      out.push({ rule: "pin-matches-tag", where, message: `${pin[1]} is not in action-pins.json` });
-    } else if (known.tag !== tag || known.sha !== pin[2]) {
-      out.push({
-        rule: "pin-matches-tag",
-        where,
-        message: `${pin[1]}@${pin[2]!.slice(0, 12)} # ${tag}: action-pins.json has ${known.sha.slice(0, 12)} # ${known.tag}`,
-      });
-    }
-  });
-  return out;
 }
