@@ -1,2 +1,2 @@
 import { createRequire as __mgCreateRequire } from "node:module"; import { fileURLToPath as __mgFileURLToPath } from "node:url"; const require = __mgCreateRequire(import.meta.url); const __filename = __mgFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
-import{a,b,c,d}from"./chunks/chunk-U3SFIAVZ.js";import"./chunks/chunk-6EN3PYJV.js";import"./chunks/chunk-SUFMUKLN.js";import"./chunks/chunk-D3PIZVDW.js";export{a as VERSION,d as commandHelp,c as mainHelp,b as run};
+import{a,b,c,d}from"./chunks/chunk-RROLCX3X.js";import"./chunks/chunk-6EN3PYJV.js";import"./chunks/chunk-SUFMUKLN.js";import"./chunks/chunk-D3PIZVDW.js";export{a as VERSION,d as commandHelp,c as mainHelp,b as run};
